@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+/**
+ * `dm`: the umbrella command. Subcommands: `binlog` (decode a binlog file or a live stream to JSON lines),
+ * `playground` (a local MariaDB to try things on). `run`, `diff` and the cluster commands join as they land.
+ */
+import { Command } from 'commander';
+import { binlogCommand } from './commands/binlog-command.js';
+import { playgroundCommand } from './commands/playground-command.js';
+import { reportError } from './report-error.js';
+
+const program = new Command('dm')
+  .description('dm-ts: migrate live MySQL/MariaDB databases into TiDB or any MySQL-compatible database')
+  .version('0.1.0', '-V, --version')
+  .showHelpAfterError();
+
+program.addCommand(binlogCommand());
+program.addCommand(playgroundCommand());
+
+program.parseAsync(process.argv).catch(reportError);
