@@ -152,9 +152,17 @@ function decodeString(r: BufferReader, meta: number, col: ColumnSchema | undefin
       return enumValue(r.uintLE(length), col);
     case ColumnType.SET:
       return setValue(r, length, col);
-    case ColumnType.STRING:
-      // CHAR(n): trailing pad stripped by the server; 1-byte length up to 255 bytes, else 2
-      return text(r.bytes(length < 256 ? r.u8() : r.u16()), col);
+    case ColumnType.STRING: {
+      // CHAR(n): 1-byte length up to 255 bytes, else 2. Servers strip the pad of single-byte character
+      // sets: trailing spaces (which SELECT strips too) and BINARY(n)'s trailing 0x00 (which SELECT shows)
+      const bytes = r.bytes(length < 256 ? r.u8() : r.u16());
+      if (col?.charset === 'binary' && bytes.length < length) {
+        const padded = Buffer.alloc(length);
+        bytes.copy(padded);
+        return padded;
+      }
+      return text(bytes, col);
+    }
     default:
       throw DmError.of(E.BinlogColumnTypeNotSupport, [`STRING with real type ${columnTypeName(realType)} (meta 0x${meta.toString(16)})`]);
   }

@@ -31,6 +31,8 @@ import { E } from '../observability/error-catalogue.js';
 import { BinlogDumpCommand, BinlogServerError, MARIADB_BINLOG_SEND_ANNOTATE_ROWS_EVENT, type BinlogDumpStart } from './binlog-dump-command.js';
 import { EVENT_HEADER_LEN, EventFlag, EventType } from './event-type.js';
 import type { EventHeader } from './events.js';
+import { MariadbGtidSet } from './gtid/mariadb-gtid-set.js';
+import { MysqlGtidSet } from './gtid/mysql-gtid-set.js';
 import { checkBinlogSettings, errorText, scrub, type Flavor, type UpstreamInfo } from './upstream-check.js';
 
 export type { Flavor, UpstreamInfo } from './upstream-check.js';
@@ -77,7 +79,10 @@ export interface RawEvent extends EventHeader {
   readonly raw: Buffer;
   /** Binlog file the event belongs to (for a fake ROTATE: the file it announces). */
   readonly file: string;
-  /** 1 when `raw` ends with a (verified) CRC32, else 0. */
+  /**
+   * 1 when `raw` ends with a (verified) CRC32, else 0. A FORMAT_DESCRIPTION_EVENT from a checksum-aware
+   * server always ends with checksum_alg + 4 checksum bytes; this field then is its checksum_alg.
+   */
   readonly checksumAlg: number;
 }
 
@@ -117,129 +122,20 @@ const RETRYABLE_CODES = new Set([
 ]);
 
 // ---------------------------------------------------------------------------------------------------------
-// GTID sets (private). TODO: switch to src/binlog/gtid/mysql-gtid-set.ts (MysqlGtidSet.parse(text).encode())
-// and the MariaDB equivalent once they exist; these are the minimum the client needs to resume.
+// GTIDs: the sets are src/binlog/gtid's; a GtidRef is one GTID as read from a GTID event.
 
 type GtidRef = { readonly kind: 'mysql'; readonly sid: string; readonly gno: bigint } | { readonly kind: 'mariadb'; readonly domain: number; readonly server: number; readonly seq: bigint };
 
-interface GtidState {
-  add(g: GtidRef): void;
-  toString(): string;
-  clone(): GtidState;
-}
+type GtidState = MysqlGtidSet | MariadbGtidSet;
 
-class MariadbGtidState implements GtidState {
-  /** domain → last GTID of that domain. */
-  private readonly domains = new Map<number, { server: number; seq: bigint }>();
-
-  static parse(text: string): MariadbGtidState {
-    const s = new MariadbGtidState();
-    for (const part of text.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
-      const m = /^(\d+)-(\d+)-(\d+)$/.exec(part);
-      if (!m) throw DmError.of(E.BinlogGTIDMariaDBNotValid, [text]);
-      const domain = Number(m[1]);
-      if (s.domains.has(domain)) throw DmError.of(E.BinlogGTIDMariaDBNotValid, [text]);
-      s.domains.set(domain, { server: Number(m[2]), seq: BigInt(m[3]!) });
-    }
-    return s;
-  }
-
-  add(g: GtidRef): void {
-    if (g.kind !== 'mariadb') throw new TypeError('MySQL GTID in a MariaDB GTID set');
-    this.domains.set(g.domain, { server: g.server, seq: g.seq });
-  }
-
-  toString(): string {
-    return [...this.domains.entries()]
-      .sort((a, b) => a[0] - b[0])
-      .map(([d, v]) => `${d}-${v.server}-${v.seq}`)
-      .join(',');
-  }
-
-  clone(): MariadbGtidState {
-    const c = new MariadbGtidState();
-    for (const [d, v] of this.domains) c.domains.set(d, { ...v });
-    return c;
-  }
-}
-
-class MysqlGtidState implements GtidState {
-  /** sid (lower case, dashed) → sorted, disjoint, non-adjacent [start, endExclusive) intervals. */
-  private readonly sids = new Map<string, Array<[bigint, bigint]>>();
-
-  static parse(text: string): MysqlGtidState {
-    const s = new MysqlGtidState();
-    const clean = text.replace(/\s+/g, '');
-    for (const part of clean.split(',').filter((p) => p !== '')) {
-      const [sidText, ...ranges] = part.split(':');
-      const sid = (sidText ?? '').toLowerCase();
-      if (!/^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/.test(sid)) throw DmError.of(E.BinlogGTIDMySQLNotValid, [text]);
-      if (ranges.length === 0) throw DmError.of(E.BinlogGTIDMySQLNotValid, [text]);
-      const norm = sid.replace(/-/g, '').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
-      for (const r of ranges) {
-        const m = /^(\d+)(?:-(\d+))?$/.exec(r);
-        if (!m) throw DmError.of(E.BinlogGTIDMySQLNotValid, [`${text} (tagged GTIDs are not supported)`]);
-        const a = BigInt(m[1]!);
-        const b = m[2] !== undefined ? BigInt(m[2]) : a;
-        if (a < 1n || b < a) throw DmError.of(E.BinlogGTIDMySQLNotValid, [text]);
-        s.addInterval(norm, a, b + 1n);
-      }
-    }
-    return s;
-  }
-
-  add(g: GtidRef): void {
+function addToState(state: GtidState, g: GtidRef): void {
+  if (state instanceof MysqlGtidSet) {
     if (g.kind !== 'mysql') throw new TypeError('MariaDB GTID in a MySQL GTID set');
-    this.addInterval(g.sid, g.gno, g.gno + 1n);
-  }
-
-  private addInterval(sid: string, start: bigint, end: bigint): void {
-    const list = this.sids.get(sid) ?? [];
-    list.push([start, end]);
-    list.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
-    const merged: Array<[bigint, bigint]> = [];
-    for (const iv of list) {
-      const last = merged[merged.length - 1];
-      if (last && iv[0] <= last[1]) {
-        if (iv[1] > last[1]) last[1] = iv[1];
-      } else merged.push([iv[0], iv[1]]);
-    }
-    this.sids.set(sid, merged);
-  }
-
-  toString(): string {
-    return [...this.sids.keys()]
-      .sort()
-      .map((sid) => `${sid}:${this.sids.get(sid)!.map(([a, b]) => (b - a === 1n ? `${a}` : `${a}-${b - 1n}`)).join(':')}`)
-      .join(',');
-  }
-
-  /** The binary form COM_BINLOG_DUMP_GTID takes: n_sids u64, then per sid: uuid(16), n_intervals u64, [start u64, end u64 exclusive]. */
-  encode(): Buffer {
-    let size = 8;
-    for (const list of this.sids.values()) size += 16 + 8 + 16 * list.length;
-    const buf = Buffer.alloc(size);
-    let p = 0;
-    buf.writeBigUInt64LE(BigInt(this.sids.size), p);
-    p += 8;
-    for (const [sid, list] of this.sids) {
-      Buffer.from(sid.replace(/-/g, ''), 'hex').copy(buf, p);
-      p += 16;
-      buf.writeBigUInt64LE(BigInt(list.length), p);
-      p += 8;
-      for (const [a, b] of list) {
-        buf.writeBigUInt64LE(a, p);
-        buf.writeBigUInt64LE(b, p + 8);
-        p += 16;
-      }
-    }
-    return buf;
-  }
-
-  clone(): MysqlGtidState {
-    const c = new MysqlGtidState();
-    for (const [sid, list] of this.sids) c.sids.set(sid, list.map(([a, b]) => [a, b] as [bigint, bigint]));
-    return c;
+    state.addGtid(g.sid, g.gno);
+  } else {
+    if (g.kind !== 'mariadb') throw new TypeError('MySQL GTID in a MariaDB GTID set');
+    // The replica's position is the last GTID applied per domain (as @@gtid_slave_pos), not the highest.
+    state.replace({ domainId: g.domain, serverId: g.server, seqNo: g.seq });
   }
 }
 
@@ -403,10 +299,11 @@ interface ResumeState {
   sawTrxGtid: boolean;
 }
 
-class StoppedError extends Error {
+/** What `start()` rejects with when `stop()` was called before it finished. */
+export class ReplicaClientStoppedError extends Error {
   constructor() {
     super('replica client stopped');
-    this.name = 'StoppedError';
+    this.name = 'ReplicaClientStoppedError';
   }
 }
 
@@ -456,7 +353,7 @@ export class ReplicaClient implements AsyncIterable<RawEvent> {
   private waiter: { resolve: (r: IteratorResult<RawEvent>) => void; reject: (e: unknown) => void } | undefined;
   private failure: Error | undefined;
   private failureReported = false;
-  private iterating = false;
+  private iterator: AsyncIterableIterator<RawEvent> | undefined;
 
   private readonly statsValue: ReplicaClientStats = {
     eventsReceived: 0,
@@ -539,7 +436,7 @@ export class ReplicaClient implements AsyncIterable<RawEvent> {
       // stop() or a failure may have happened meanwhile (the compiler cannot see that).
       if ((this.state as ClientState) === 'starting') this.state = 'running';
     } catch (e) {
-      const err = e instanceof StoppedError ? e : this.toDmError(e, 'start');
+      const err = e instanceof ReplicaClientStoppedError ? e : this.toDmError(e, 'start');
       if ((this.state as ClientState) !== 'stopped') {
         this.state = 'failed';
         this.failure = err;
@@ -554,10 +451,12 @@ export class ReplicaClient implements AsyncIterable<RawEvent> {
     return this.events();
   }
 
-  /** The event stream; one consumer. Ends after `stop()`; throws the error that ended the stream. */
+  /**
+   * The event stream, for one consumer: every call returns the same iterator. Ends after `stop()` (also
+   * called by `return()`, i.e. `break` in for-await); throws the error that ended the stream, once.
+   */
   events(): AsyncIterableIterator<RawEvent> {
-    if (this.iterating) throw new Error('ReplicaClient supports a single consumer');
-    this.iterating = true;
+    if (this.iterator) return this.iterator;
     const it: AsyncIterableIterator<RawEvent> = {
       next: () => this.nextEvent(),
       return: async (): Promise<IteratorResult<RawEvent>> => {
@@ -566,6 +465,7 @@ export class ReplicaClient implements AsyncIterable<RawEvent> {
       },
       [Symbol.asyncIterator]: () => it,
     };
+    this.iterator = it;
     return it;
   }
 
@@ -629,7 +529,7 @@ export class ReplicaClient implements AsyncIterable<RawEvent> {
   private deliver(item: QueueItem): RawEvent {
     this.deliveredFile = item.file;
     this.deliveredPos = item.pos;
-    if (item.commit) this.deliveredGtid?.add(item.commit);
+    if (item.commit && this.deliveredGtid) addToState(this.deliveredGtid, item.commit);
     this.statsValue.eventsDelivered++;
     return item.ev;
   }
@@ -682,7 +582,7 @@ export class ReplicaClient implements AsyncIterable<RawEvent> {
         conn.removeListener('error', onError);
         resolve();
       };
-      const onError = (e: unknown): void => {
+      const onError = (e: Error): void => {
         conn.removeListener('connect', onConnect);
         reject(e);
       };
@@ -722,7 +622,8 @@ export class ReplicaClient implements AsyncIterable<RawEvent> {
     try {
       await pconn.query('SET @master_binlog_checksum = @@global.binlog_checksum');
       const rows = (await run('SELECT @master_binlog_checksum AS c')) as Array<{ c: unknown }>;
-      const alg = String(rows[0]?.c ?? 'NONE').toUpperCase();
+      const c = rows[0]?.c;
+      const alg = (typeof c === 'string' ? c : 'NONE').toUpperCase();
       if (alg !== 'CRC32' && alg !== 'NONE') throw this.toDmError(new Error(`unsupported binlog_checksum ${alg}`), 'setup');
       this.negotiatedAlg = alg === 'CRC32' ? ChecksumAlg.CRC32 : ChecksumAlg.NONE;
       this.checksumAware = true;
@@ -760,7 +661,7 @@ export class ReplicaClient implements AsyncIterable<RawEvent> {
         if (this.upstreamInfo && !this.upstreamInfo.gtidMode) {
           throw DmError.of(E.RelayTCPReaderStartSyncGTID, [`${set}: the upstream has gtid_mode=${this.upstreamInfo.gtidModeValue ?? 'OFF'}, GTID positioning needs gtid_mode=ON`]);
         }
-        start = { kind: 'mysql-gtid', encodedGtidSet: (this.recvGtid as MysqlGtidState).encode() };
+        start = { kind: 'mysql-gtid', encodedGtidSet: (this.recvGtid as MysqlGtidSet).encode() };
       }
     } else {
       start = { kind: 'position', file: this.recvFile, position: this.recvPos };
@@ -789,7 +690,7 @@ export class ReplicaClient implements AsyncIterable<RawEvent> {
     const start = this.opts.start;
     if (!('gtidSet' in start)) return;
     const flavor = this.flavorValue!;
-    const state: GtidState = flavor === 'mariadb' ? MariadbGtidState.parse(start.gtidSet) : MysqlGtidState.parse(start.gtidSet);
+    const state: GtidState = flavor === 'mariadb' ? MariadbGtidSet.parse(start.gtidSet) : MysqlGtidSet.parse(start.gtidSet);
     this.recvGtid = state;
     this.deliveredGtid = state.clone();
   }
@@ -801,7 +702,7 @@ export class ReplicaClient implements AsyncIterable<RawEvent> {
   }
 
   private stoppedOr(session: Session): Error | undefined {
-    if (this.state === 'stopped' || this.session !== session) return new StoppedError();
+    if (this.state === 'stopped' || this.session !== session) return new ReplicaClientStoppedError();
     return undefined;
   }
 
@@ -825,7 +726,7 @@ export class ReplicaClient implements AsyncIterable<RawEvent> {
     const s = this.session;
     if (!s) return;
     s.ended = true;
-    s.ready.reject(new StoppedError());
+    s.ready.reject(new ReplicaClientStoppedError());
     const conn = s.conn as unknown as { destroy(): void; stream?: { destroy(): void } };
     // close() half-closes; destroy the socket too so no handle outlives stop().
     conn.destroy();
@@ -838,7 +739,7 @@ export class ReplicaClient implements AsyncIterable<RawEvent> {
     const errno = (err as { errno?: unknown }).errno;
     // errno 0: the server ended the dump with EOF (e.g. shutting down) or sent garbage: start over.
     if (err instanceof BinlogServerError) return err.errno === 0 || RETRYABLE_ERRNO.has(err.errno);
-    const code = String((err as { code?: unknown }).code ?? '');
+    const code = codeOf(err);
     if (typeof errno === 'number' && errno > 0 && code.startsWith('ER_')) return RETRYABLE_ERRNO.has(errno);
     if (RETRYABLE_CODES.has(code)) return true;
     // AggregateError from a dual-stack connect: retryable when all parts are.
@@ -872,7 +773,7 @@ export class ReplicaClient implements AsyncIterable<RawEvent> {
       } catch (e) {
         await this.closeSession();
         if (this.state !== 'reconnecting') return;
-        if (e instanceof StoppedError) return;
+        if (e instanceof ReplicaClientStoppedError) return;
         if (isDmError(e) ? !this.isRetryable(e.cause) : !this.isRetryable(e)) {
           this.fail(isDmError(e) ? e : this.toDmError(e, 'stream'));
           return;
@@ -957,6 +858,10 @@ export class ReplicaClient implements AsyncIterable<RawEvent> {
     }
 
     const ev: RawEvent = { timestamp, typeCode, serverId, eventSize, logPos, flags, raw, file: this.streamFile, checksumAlg: alg };
+    if (this.gtidMode && typeCode === EventType.GTID_TAGGED) {
+      // Its GTID cannot be tracked yet: resuming would repeat or lose transactions. Fail loudly instead.
+      throw this.eventError('tagged GTIDs (MySQL 8.3+) are not supported in GTID mode yet; start from a file/position', raw);
+    }
 
     if (isHeartbeat(typeCode)) {
       // Heartbeats are delivered for lag measurement; they never move any position.
@@ -983,7 +888,7 @@ export class ReplicaClient implements AsyncIterable<RawEvent> {
       this.streamFile = nextFile;
     }
 
-    if (this.resume && this.dropResent(typeCode, raw, evFile, logPos, fakeRotate, crcLen, serverId)) {
+    if (this.resume && this.dropResent(typeCode, raw, evFile, logPos, fakeRotate, serverId)) {
       this.statsValue.duplicatesDropped++;
       return;
     }
@@ -1009,7 +914,7 @@ export class ReplicaClient implements AsyncIterable<RawEvent> {
       const r = this.tracker.feed(typeCode, raw, serverId, crcLen);
       if (r.completes && r.gtid) {
         commit = r.gtid;
-        this.recvGtid!.add(r.gtid);
+        addToState(this.recvGtid!, r.gtid);
       }
     }
     if (afterPos !== undefined) {
@@ -1025,7 +930,7 @@ export class ReplicaClient implements AsyncIterable<RawEvent> {
    * After a reconnect: decides whether an event is a re-send of something already queued. Ends the resume
    * phase at the first new event. Throws when the server's stream does not line up with what was received.
    */
-  private dropResent(typeCode: number, raw: Buffer, file: string, logPos: number, fakeRotate: boolean, crcLen: number, serverId: number): boolean {
+  private dropResent(typeCode: number, raw: Buffer, file: string, logPos: number, fakeRotate: boolean, serverId: number): boolean {
     const r = this.resume!;
     if (r.skipping > 0) {
       // Inside the re-sent part of the cut transaction.
@@ -1052,7 +957,6 @@ export class ReplicaClient implements AsyncIterable<RawEvent> {
       if (r.skipping === 0) this.resume = undefined;
       return true;
     }
-    void crcLen;
     if (logPos === 0) return true; // artificial, no position: nothing new
     if (comparePositions(file, logPos, this.recvFile, this.recvPos) <= 0) return true;
     // The first event after the resume point.
@@ -1085,7 +989,7 @@ export class ReplicaClient implements AsyncIterable<RawEvent> {
     const msg = scrub(note ? `${raw} (${note})` : raw, pw);
     const cause = e instanceof Error && pw.length >= 3 && (e.message.includes(pw) || String(e.stack).includes(pw)) ? new Error(scrub(e.message, pw)) : e;
     const errno = (e as { errno?: unknown }).errno;
-    const code = String((e as { code?: unknown }).code ?? '');
+    const code = codeOf(e);
     if (errno === 1236) {
       const purged = /purged|could not find first log file|not found in binlog index|could not find gtid state/i.test(raw);
       const where = this.gtidMode ? `GTID set ${this.recvGtid?.toString() ?? ''}` : `${this.recvFile}:${this.recvPos}`;
@@ -1112,6 +1016,12 @@ export class ReplicaClient implements AsyncIterable<RawEvent> {
     }
     return DmError.of(E.RelayTCPReaderGetEvent, [msg], { cause });
   }
+}
+
+/** The `code` of a Node/mysql2 error ('' when absent). */
+function codeOf(e: unknown): string {
+  const c = e !== null && typeof e === 'object' ? (e as { code?: unknown }).code : undefined;
+  return typeof c === 'string' ? c : '';
 }
 
 /** The session's socket (after STARTTLS, the TLS socket). */

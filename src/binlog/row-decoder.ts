@@ -24,7 +24,7 @@
  */
 import { BufferReader } from './buffer-reader.js';
 import { decodeColumn } from './column-decoder.js';
-import { ColumnType, columnTypeName, isCharacterType, isNumericType, realType } from './column-type.js';
+import { ColumnType, columnTypeName, isNumericType, realType } from './column-type.js';
 import type { DecodedRows, RowsBody, TableMapBody, TableMapOptionalMetadata } from './events.js';
 import { jsonBinaryToText } from './json/json-binary.js';
 import { applyJsonDiffBytes } from './json/json-diff.js';
@@ -141,12 +141,16 @@ export function isFullImage(rows: RowsBody): boolean {
  * undefined: integers then decode as signed and text as Buffers.
  *
  * The optional metadata lists are positional over subsets of the columns: SIGNEDNESS has one entry per
- * numeric column; DEFAULT_CHARSET overrides and COLUMN_CHARSET count character columns (CHAR, VARCHAR,
- * BLOB/TEXT); the ENUM_AND_SET_* variants count ENUM and SET columns; ENUM_STR_VALUE and SET_STR_VALUE
- * count ENUM and SET columns respectively.
+ * numeric column; DEFAULT_CHARSET overrides and COLUMN_CHARSET count "character" columns; the
+ * ENUM_AND_SET_* variants count ENUM and SET columns; ENUM_STR_VALUE and SET_STR_VALUE count ENUM and SET
+ * columns respectively. Which columns are "character" differs by server: CHAR, VARCHAR and BLOB/TEXT
+ * everywhere, plus VECTOR in MySQL 9 and GEOMETRY in MariaDB (a BLOB underneath). The TABLE_MAP does not
+ * say which server wrote it, so pass `flavor` when known; without it the layout of the lists decides
+ * (see geometryTakesCharsetSlot), and an undecidable case is read the MySQL way.
  */
-export function schemaFromTableMap(tm: TableMapBody): TableSchema {
+export function schemaFromTableMap(tm: TableMapBody, flavor?: 'mysql' | 'mariadb'): TableSchema {
   const md = tm.optionalMetadata;
+  const geometryIsCharacter = flavor === undefined ? geometryTakesCharsetSlot(tm) : flavor === 'mariadb';
   const columns: ColumnSchema[] = [];
   let numeric = 0;
   let character = 0;
@@ -176,7 +180,7 @@ export function schemaFromTableMap(tm: TableMapBody): TableSchema {
         const members = md.setValues?.[sets++];
         if (members !== undefined) col.setValues = members;
       }
-    } else if (isCharacterType(type, meta)) {
+    } else if (takesCharsetSlot(real, geometryIsCharacter)) {
       const charset = collationFor(md.columnCharsets, md.defaultCharset, character);
       if (charset !== undefined) col.charset = charset;
       character++;
@@ -185,6 +189,45 @@ export function schemaFromTableMap(tm: TableMapBody): TableSchema {
   }
   const primaryKey = md.simplePrimaryKey ?? md.primaryKeyWithPrefix?.map(([column]) => column) ?? [];
   return { schema: tm.schema, table: tm.table, columns, primaryKey };
+}
+
+/** Whether a column of this real type has an entry in DEFAULT_CHARSET / COLUMN_CHARSET. */
+function takesCharsetSlot(real: number, geometryIsCharacter: boolean): boolean {
+  switch (real) {
+    case ColumnType.STRING:
+    case ColumnType.VAR_STRING:
+    case ColumnType.VARCHAR:
+    case ColumnType.BLOB:
+    case ColumnType.TINY_BLOB:
+    case ColumnType.MEDIUM_BLOB:
+    case ColumnType.LONG_BLOB:
+    case ColumnType.VECTOR: // only MySQL 9 has this type, and it logs a (binary) collation for it
+      return true;
+    case ColumnType.GEOMETRY:
+      return geometryIsCharacter;
+    default:
+      return false;
+  }
+}
+
+/**
+ * Whether GEOMETRY columns take a character-set slot (MariaDB) or not (MySQL), judged from the metadata:
+ * COLUMN_VISIBILITY is only logged by MySQL; a COLUMN_CHARSET list has one entry per slot, so its length
+ * tells; a DEFAULT_CHARSET override beyond the MySQL slot count can only be MariaDB's. Otherwise MySQL.
+ */
+function geometryTakesCharsetSlot(tm: TableMapBody): boolean {
+  const md = tm.optionalMetadata;
+  let geometry = 0;
+  let others = 0;
+  for (let i = 0; i < tm.columnCount; i++) {
+    const real = realType(tm.columnTypes[i]!, tm.columnMeta[i]!);
+    if (real === ColumnType.GEOMETRY) geometry++;
+    else if (takesCharsetSlot(real, false)) others++;
+  }
+  if (geometry === 0 || md.columnVisibility !== undefined) return false;
+  if (md.columnCharsets !== undefined) return md.columnCharsets.length === others + geometry;
+  if (md.defaultCharset !== undefined) return md.defaultCharset.overrides.some(([k]) => k >= others);
+  return false;
 }
 
 /** Character set of the k-th column of a subset, from a per-column list or a default with overrides. */

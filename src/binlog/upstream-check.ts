@@ -146,10 +146,15 @@ export function driverError(e: unknown, password?: string): DmError {
 export function errorText(e: unknown): string {
   if (e instanceof AggregateError && !e.message) {
     const parts = e.errors.map((x: unknown) => (x instanceof Error ? x.message : String(x)));
-    return parts.join('; ') || String((e as { code?: unknown }).code ?? 'connection failed');
+    return parts.join('; ') || codeText(e) || 'connection failed';
   }
-  if (e instanceof Error) return e.message || String((e as { code?: unknown }).code ?? e.name);
+  if (e instanceof Error) return e.message || codeText(e) || e.name;
   return String(e);
+}
+
+function codeText(e: Error): string {
+  const c = (e as { code?: unknown }).code;
+  return typeof c === 'string' ? c : '';
 }
 
 /** Replaces every occurrence of the password (when it is long enough to be recognisable) with `******`. */

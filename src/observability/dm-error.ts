@@ -70,7 +70,8 @@ export class DmError extends Error {
 
   /** The shape query-status and the API show. */
   toJSON(): { ErrCode: number; ErrClass: string; ErrScope: string; ErrLevel: string; Message: string; RawCause: string; Workaround: string } {
-    const cause = this.cause instanceof Error ? this.cause.message : this.cause === undefined ? '' : String(this.cause);
+    const c: unknown = this.cause;
+    const cause = c instanceof Error ? c.message : typeof c === 'string' ? c : c === undefined ? '' : JSON.stringify(c);
     return {
       ErrCode: this.def.code,
       ErrClass: this.def.cls,

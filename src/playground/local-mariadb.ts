@@ -192,10 +192,10 @@ export class MariaDbServer {
 
   private async waitReady(proc: ChildProcess): Promise<void> {
     const deadline = Date.now() + 60_000;
-    let exitCode: number | null = null;
-    proc.once('exit', (code) => (exitCode = code ?? -1));
+    const exit: { code: number | null } = { code: null };
+    proc.once('exit', (code) => (exit.code = code ?? -1));
     for (;;) {
-      if (exitCode !== null) throw new Error(`mariadbd exited with ${exitCode} during start:\n${this.errorLog().slice(-2000)}`);
+      if (exit.code !== null) throw new Error(`mariadbd exited with ${exit.code} during start:\n${this.errorLog().slice(-2000)}`);
       try {
         const c = await mysql.createConnection({ ...this.config(), connectTimeout: 1000 });
         await c.end();

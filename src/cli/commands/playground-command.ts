@@ -5,7 +5,7 @@
  * This grows into DM's tutorial (shards merged into one downstream) as the migration units land.
  */
 import { Command } from 'commander';
-import { MariaDbServer } from '../../playground/local-mariadb.js';
+import { MariaDbServer, TEST_PASSWORD } from '../../playground/local-mariadb.js';
 import { EventPrinter } from '../../binlog/event-printer.js';
 import { fetchTableSchema } from '../../mysql/information-schema.js';
 import { writeStdout } from '../write-stdout.js';
@@ -35,13 +35,14 @@ export function playgroundCommand(): Command {
   return new Command('playground')
     .description('Start a local MariaDB with binlog, write some rows, and show them decoded from the live binlog')
     .option('--exit', 'stop the server and exit after the demo instead of waiting for Ctrl-C')
+    .addHelpText('after', `\nThe playground server listens on 127.0.0.1 only; its user is root with the fixed password '${TEST_PASSWORD}'.\nExport DM_PASSWORD=${TEST_PASSWORD} (and MYSQL_PWD for the mariadb client) to use the commands it prints.`)
     .action(async (opts: { exit?: boolean }) => {
       const log = (s: string): void => void process.stderr.write(`${s}\n`);
       log('dm playground: starting a local MariaDB (binlog_format=ROW, binlog_row_image=FULL, GTID) ...');
       const server = await MariaDbServer.start({ serverId: 1 });
       try {
         const { host, port, user, password } = server.config();
-        log(`dm playground: MariaDB is up on ${host}:${port} (user ${user}, password ${password} — loopback only)`);
+        log(`dm playground: MariaDB is up on ${host}:${port} (user ${user}, the playground password — see \`dm playground --help\`; loopback only)`);
         const start = await server.masterStatus();
         log('dm playground: creating shop.orders and writing rows (insert, update, delete) ...');
         await server.sql(DEMO_SQL);
@@ -57,8 +58,8 @@ export function playgroundCommand(): Command {
           await printer.flush();
           await conn.end();
         }
-        log(`\ndm playground: try it yourself:\n  DM_PASSWORD=${password} node dist/src/cli/dm.js binlog --host ${host} -P ${port} -u ${user} --start-file ${start.file} --to-end`);
-        log(`  mariadb -h ${host} -P ${port} -u ${user} -p${password} shop`);
+        log(`\ndm playground: try it yourself (DM_PASSWORD / MYSQL_PWD hold the playground password):\n  node dist/src/cli/dm.js binlog --host ${host} -P ${port} -u ${user} --start-file ${start.file} --to-end`);
+        log(`  mariadb -h ${host} -P ${port} -u ${user} shop`);
         if (opts.exit) return;
         log('dm playground: running; press Ctrl-C to stop and remove the server.');
         await new Promise<void>((resolve) => {
