@@ -7,7 +7,7 @@
  * Prints events/s and MB/s for each and the ratios to the peer.
  */
 import { spawnSync } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { MariaDbServer } from '../src/playground/local-mariadb.js';
 import { readRawEventBatches } from '../src/binlog/binlog-file-reader.js';
@@ -29,7 +29,7 @@ async function buildBinlog(server: MariaDbServer): Promise<string[]> {
     const start = round * 100_000;
     await server.sql(`INSERT INTO sbtest.sbtest1 (id, k, c, pad, price, created)
       SELECT ${start} + seq, seq % 1000, REPEAT(CONCAT(seq, '-'), 12), REPEAT('x', 59), seq / 100, '2026-01-01 00:00:00.123456' + INTERVAL seq SECOND
-      FROM seq_1_to_100000`);
+      FROM sbtest.seq_1_to_100000`);
     await server.sql(`UPDATE sbtest.sbtest1 SET k = k + 1, price = price * 2 WHERE id > ${start} AND id <= ${start + 30_000}`);
     await server.sql(`DELETE FROM sbtest.sbtest1 WHERE id > ${start} AND id <= ${start + 10_000}`);
     round++;
@@ -79,6 +79,11 @@ export async function binlogBench(): Promise<void> {
   const server = await MariaDbServer.start({ extraArgs: ['--max-binlog-size=1G'] });
   try {
     const files = await buildBinlog(server);
+    if (process.env.DM_BENCH_KEEP) {
+      // keep a copy for profiling: DM_BENCH_KEEP=dir npm run bench -- binlog
+      mkdirSync(process.env.DM_BENCH_KEEP, { recursive: true });
+      for (const f of files) copyFileSync(f, path.join(process.env.DM_BENCH_KEEP, path.basename(f)));
+    }
     const bytes = files.reduce((s, f) => s + statSync(f).size, 0);
     const mb = bytes / 1048576;
     process.stderr.write(`bench binlog: ${files.length} file(s), ${mb.toFixed(1)} MB; decoding ...\n`);

@@ -84,10 +84,19 @@ export async function* readRawEventBatches(file: string, opts: FileReadOptions =
   }
 }
 
-/** Decodes every event of a binlog file in order. */
+/**
+ * Decodes every event of a binlog file in order, from `opts.start` on. Starting past the first event still
+ * decodes the file's FORMAT_DESCRIPTION (not yielded): checksums and post-header lengths come from it.
+ */
 export async function* readBinlogFile(file: string, opts: FileReadOptions & EventDecoderOptions = {}): AsyncGenerator<BinlogEvent> {
   const name = path.basename(file);
   const decoder = new EventDecoder({ ...opts, file: opts.file ?? name, source: opts.source ?? name });
+  if ((opts.start ?? 4) > 4) {
+    for await (const [first] of readRawEventBatches(file, { ...opts, start: 4 })) {
+      if (first) decoder.decode(first.raw, first.offset);
+      break;
+    }
+  }
   for await (const batch of readRawEventBatches(file, opts)) {
     for (const { raw, offset } of batch) yield decoder.decode(raw, offset);
   }

@@ -3,9 +3,13 @@
  * latest FORMAT_DESCRIPTION (post-header lengths, checksum algorithm) and the current file name.
  *
  * Invariants:
- * - The CRC32 of every event is verified when the stream uses checksums; a mismatch is an error.
+ * - The CRC32 of every event is verified when the stream uses checksums; a mismatch is an error. An FDE's
+ *   checksum covers its bytes with LOG_EVENT_BINLOG_IN_USE_F clear (the server clears the flag on close
+ *   without rewriting the checksum).
  * - Any malformed event (truncated, corrupt, impossible length) gives a DmError 11054 naming the file,
- *   offset and event type — never a crash and never a silently wrong value.
+ *   offset and event type — never a crash and never a silently wrong value; coded errors of the body
+ *   decoders keep their code and gain the same location.
+ * - Pre-GA 5.1/5.2 servers that numbered events differently are decoded under today's type codes.
  * - Unknown event types decode to an `unknown` body (with their bytes), so a reader can skip ignorable ones.
  */
 import { crc32 } from 'node:zlib';
@@ -128,11 +132,22 @@ export class EventDecoder {
       }
       return this.decodeChecked(raw, header, at(), true);
     } catch (e) {
-      if (e instanceof DmError) throw e;
-      const type = header ? eventTypeName(this.typeOf(header)) : 'event';
-      const msg = e instanceof Error ? e.message : String(e);
-      throw DmError.of(E.BinlogEventDecode, [`${type} at ${this.where(at())}: ${msg}`], { cause: e });
+      throw this.located(e, header ? eventTypeName(this.typeOf(header)) : 'event', at());
     }
+  }
+
+  /**
+   * Every decoding failure leaves as a DmError naming the event type, file and offset: plain errors become
+   * 11054; coded errors from the body decoders (GTID sets, decimals, charsets) keep their code.
+   */
+  private located(e: unknown, type: string, offset: number): DmError {
+    const where = `${type} at ${this.where(offset)}`;
+    if (e instanceof DmError) {
+      if (e.def === E.BinlogEventDecode) return DmError.of(E.BinlogEventDecode, [`${where}: ${e.detail.replace(/^decode /, '')}`], { cause: e });
+      return new DmError(e.def, `${e.detail} (${where})`, { cause: e });
+    }
+    const msg = e instanceof Error ? e.message : String(e);
+    return DmError.of(E.BinlogEventDecode, [`${where}: ${msg}`], { cause: e });
   }
 
   /** `file:offset` of an event for error messages; names the file on disk too when it differs. */
@@ -155,7 +170,7 @@ export class EventDecoder {
       const fde = decodeFormatDescription(raw, EVENT_HEADER_LEN, raw.length);
       if (fde.checksumAlg === CHECKSUM_CRC32) {
         checksum = raw.readUInt32LE(raw.length - 4);
-        this.verifyCrc(raw, checksum, header, offset);
+        this.verifyCrc(raw, checksum, header);
       }
       this.fde = fde;
       this.typeMap = oldEventTypePermutation(fde.serverVersion, fde.postHeaderLengths.length);
@@ -167,7 +182,7 @@ export class EventDecoder {
       if (raw.length < EVENT_HEADER_LEN + 4) throw new TruncatedError(EVENT_HEADER_LEN, 4, raw.length - EVENT_HEADER_LEN);
       bodyEnd = raw.length - 4;
       checksum = raw.readUInt32LE(bodyEnd);
-      this.verifyCrc(raw, checksum, header, offset);
+      this.verifyCrc(raw, checksum, header);
     }
     const fileBefore = this.file;
     const body = this.decodeBody(raw, header, type, bodyEnd, offset);
@@ -177,13 +192,11 @@ export class EventDecoder {
     return this.event(raw, header, offset, body, checksum, body.fake ? this.file : fileBefore);
   }
 
-  private verifyCrc(raw: Buffer, expected: number, header: EventHeader, offset: number): void {
+  private verifyCrc(raw: Buffer, expected: number, header: EventHeader): void {
     if (!this.verify) return;
     const actual = eventCrc(raw, header);
     if (actual !== expected) {
-      throw DmError.of(E.BinlogEventDecode, [
-        `${eventTypeName(this.typeOf(header))} at ${this.where(offset)}: checksum mismatch (event says 0x${expected.toString(16)}, bytes give 0x${actual.toString(16)})`,
-      ]);
+      throw new Error(`checksum mismatch (event says 0x${expected.toString(16)}, bytes give 0x${actual.toString(16)})`);
     }
   }
 

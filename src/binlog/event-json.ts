@@ -10,11 +10,25 @@ import type { BinlogEvent, DecodedRows, TableMapBody } from './events.js';
 import type { Row, RowValue } from './row-value.js';
 import type { TableSchema } from './table-schema.js';
 
-export type JsonLike = null | boolean | number | bigint | string | JsonLike[] | { [k: string]: JsonLike };
+/** Pre-rendered JSON text, emitted as is by {@link toJsonText} (row arrays are rendered straight to text). */
+export class RawJson {
+  constructor(readonly text: string) {}
+}
+
+export type JsonLike = null | boolean | number | bigint | string | RawJson | JsonLike[] | { [k: string]: JsonLike };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-function renderBuffer(b: Buffer): string {
+function isPrintableAscii(b: Buffer): boolean {
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i]!;
+    if (c > 0x7e || (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d)) return false;
+  }
+  return true;
+}
+
+export function renderBuffer(b: Buffer): string {
+  if (isPrintableAscii(b)) return b.toString('latin1');
   try {
     const s = utf8.decode(b);
     // control characters other than tab/newline/CR make it binary for display purposes
@@ -32,19 +46,62 @@ export function renderValue(v: RowValue | undefined): JsonLike {
   return v;
 }
 
-function renderRow(row: Row, schema: TableSchema | undefined): Record<string, JsonLike> {
-  const o: Record<string, JsonLike> = {};
+/** JSON text of one value, without building intermediate objects (the `dm binlog` hot path). */
+function valueText(v: RowValue): string {
+  if (v === null) return 'null';
+  switch (typeof v) {
+    case 'number':
+      return Number.isFinite(v) ? String(v) : `"${String(v)}"`;
+    case 'bigint':
+      return v.toString();
+    case 'string':
+      return JSON.stringify(v);
+    default:
+      return Buffer.isBuffer(v) ? bufferText(v) : `[${v.join(',')}]`;
+  }
+}
+
+/** A Buffer as a JSON string; plain printable ASCII (the common case) needs no escaping pass. */
+function bufferText(b: Buffer): string {
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i]!;
+    if (c > 0x7e || c < 0x20 || c === 0x22 || c === 0x5c) return JSON.stringify(renderBuffer(b));
+  }
+  return `"${b.toString('latin1')}"`;
+}
+
+/** `"name":` prefixes per column, computed once per schema. */
+const keyCache = new WeakMap<object, string[]>();
+
+function columnKeys(schema: TableSchema | undefined, n: number): string[] {
+  const cached = schema ? keyCache.get(schema) : undefined;
+  if (cached && cached.length >= n) return cached;
+  const keys: string[] = [];
+  for (let i = 0; i < n; i++) keys.push(`${JSON.stringify(schema?.columns[i]?.name ?? `@${i + 1}`)}:`);
+  if (schema) keyCache.set(schema, keys);
+  return keys;
+}
+
+function rowText(row: Row, keys: string[]): string {
+  let out = '{';
+  let first = true;
   for (let i = 0; i < row.length; i++) {
     const v = row[i];
     if (v === undefined) continue; // not in this row image
-    o[schema?.columns[i]?.name ?? `@${i + 1}`] = renderValue(v);
+    out += (first ? '' : ',') + keys[i]! + valueText(v);
+    first = false;
   }
-  return o;
+  return out + '}';
 }
 
-export function renderRows(rows: DecodedRows, schema: TableSchema | undefined): JsonLike[] {
-  if (rows.action === 'update') return rows.rows.map((c) => ({ before: renderRow(c.before, schema), after: renderRow(c.after, schema) }));
-  return rows.rows.map((r) => renderRow(r, schema));
+/** The rows of a rows event as a JSON array text: objects keyed by column name (or `@1`, `@2`, …). */
+export function renderRows(rows: DecodedRows, schema: TableSchema | undefined): RawJson {
+  const n = rows.rows.length === 0 ? 0 : rows.action === 'update' ? rows.rows[0]!.before.length : rows.rows[0]!.length;
+  const keys = columnKeys(schema, n);
+  const parts: string[] = [];
+  if (rows.action === 'update') for (const c of rows.rows) parts.push(`{"before":${rowText(c.before, keys)},"after":${rowText(c.after, keys)}}`);
+  else for (const r of rows.rows) parts.push(rowText(r, keys));
+  return new RawJson(`[${parts.join(',')}]`);
 }
 
 export interface EventJsonContext {
@@ -154,6 +211,7 @@ export function eventToJson(ev: BinlogEvent, ctx: EventJsonContext = {}): Record
 /** JSON text of a value that may contain bigints (printed as exact number literals). */
 export function toJsonText(v: JsonLike): string {
   if (v === null) return 'null';
+  if (v instanceof RawJson) return v.text;
   switch (typeof v) {
     case 'bigint':
       return v.toString();

@@ -64,8 +64,15 @@ export class EventPrinter {
     }
   }
 
+  /** Schemas derived from TABLE_MAP metadata, once per TABLE_MAP event. */
+  private readonly binlogSchemas = new WeakMap<TableMapBody, TableSchema>();
+
   private async schemaFor(tm: TableMapBody): Promise<TableSchema> {
-    const fromBinlog = schemaFromTableMap(tm);
+    let fromBinlog = this.binlogSchemas.get(tm);
+    if (!fromBinlog) {
+      fromBinlog = schemaFromTableMap(tm);
+      this.binlogSchemas.set(tm, fromBinlog);
+    }
     if (!this.opts.resolveSchema) return fromBinlog;
     const key = `${tm.schema}\u0000${tm.table}\u0000${tm.columnCount}`;
     if (!this.schemas.has(key)) {

@@ -17,6 +17,8 @@
  * - Every event is checked: its size matches its header, and with CRC32 checksums its checksum is verified.
  * - Memory is bounded: the queue is limited in events and bytes; when full the socket is paused (TCP flow
  *   control stops the server), when half drained it is resumed. One event can exceed the byte limit.
+ * - MySQL paths (COM_BINLOG_DUMP_GTID, GTID_LOG_EVENT tracking) follow the protocol documentation but are
+ *   only exercised against MariaDB in this repository's tests.
  * - Every socket and timer has one owner: the current session owns its connection, the client owns the
  *   reconnect timer; `stop()` releases both and ends the iterator.
  * - Errors are coded ({@link DmError}) and never contain the password. Errors retrying cannot fix (purged
@@ -63,7 +65,10 @@ export interface ReplicaClientOptions {
   ssl?: string | SslOptions;
   /** Run {@link checkBinlogSettings} before the first dump; default true. */
   checkUpstream?: boolean;
-  /** Queue bounds; defaults 10000 events and 64 MiB. */
+  /**
+   * Queue bounds; defaults 10000 events and 64 MiB. Memory held is at most these plus one socket chunk
+   * (≤ 64 KiB, parsed after the pause) plus one event being reassembled by mysql2.
+   */
   maxQueueEvents?: number;
   maxQueueBytes?: number;
   /** Called before each reconnect attempt (for logs). */
@@ -92,7 +97,10 @@ export interface ReplicaClientStats {
   eventsDelivered: number;
   heartbeats: number;
   reconnects: number;
-  /** Re-sent events dropped after reconnects (fake rotates, FDEs, events at or before the resume point). */
+  /**
+   * Re-sent events not delivered: after reconnects (fake rotate, FDE, events at or before the resume point),
+   * and MariaDB's fake rotate that follows every real ROTATE (it names the file the real one announced).
+   */
   duplicatesDropped: number;
   /** Of those, events of a cut transaction re-sent in GTID mode. */
   partialTransactionEventsDropped: number;

@@ -57,13 +57,13 @@ function rowsEvent(
 
 const insertRows = (rows: RowsBody, tm: TableMapBody, schema?: TableSchema): Row[] => {
   const d = decodeRows(rows, tm, schema);
-  assert.notEqual(d.action, 'update');
-  return d.rows as Row[];
+  if (d.action === 'update') assert.fail('expected insert/delete rows');
+  return d.rows;
 };
 const updateRows = (rows: RowsBody, tm: TableMapBody, schema?: TableSchema): RowChange[] => {
   const d = decodeRows(rows, tm, schema);
-  assert.equal(d.action, 'update');
-  return d.rows as RowChange[];
+  if (d.action !== 'update') assert.fail('expected update rows');
+  return d.rows;
 };
 
 function isDmError(code: number, ...patterns: RegExp[]): (e: unknown) => boolean {

@@ -1,7 +1,8 @@
 /**
- * Turns the row images of a WRITE/UPDATE/DELETE_ROWS event (v0, v1, v2, MariaDB compressed, MySQL
+ * Turns the row images of a WRITE/UPDATE/DELETE_ROWS event (v1, v2, MariaDB compressed, MySQL
  * PARTIAL_UPDATE_ROWS) into rows of values, using the column types and metadata of the event's TABLE_MAP
- * and a schema that says what the bytes mean.
+ * and a schema that says what the bytes mean. (Pre-GA v0 events, MySQL 5.1.0–5.1.15, share the layout, but
+ * their TABLE_MAP has no column metadata, so string columns cannot be sized: they fail with 11054.)
  *
  * Row image layout (sql/rpl_record.cc `pack_row`), repeated until the row data ends:
  *   [value_options, partial bits]   only in the after image of a PARTIAL_UPDATE_ROWS event (see below)
@@ -268,14 +269,16 @@ function decodeImage(
       const valueOptions = r.lenenc();
       if ((valueOptions & PARTIAL_JSON_UPDATES) !== 0) partialBits = r.bytes((ctx.jsonCount + 7) >>> 3);
     }
-    const nulls = r.bytes((presentCount + 7) >>> 3);
+    const buf = r.buf;
+    const nulls = r.pos; // the null bitmap is read in place
+    r.skip((presentCount + 7) >>> 3);
     let k = 0; // position among the present columns, for the null bitmap
     for (i = 0; i < n; i++) {
       if ((present[i >>> 3]! & (1 << (i & 7))) === 0) {
         row[i] = undefined;
         continue;
       }
-      const isNull = (nulls[k >>> 3]! & (1 << (k & 7))) !== 0;
+      const isNull = (buf[nulls + (k >>> 3)]! & (1 << (k & 7))) !== 0;
       k++;
       if (isNull) {
         row[i] = null;

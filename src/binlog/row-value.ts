@@ -17,12 +17,16 @@
  * | DATETIME                           | `string` `YYYY-MM-DD HH:MM:SS[.f…]`                              |
  * | TIMESTAMP                          | `string` like DATETIME, in UTC; zero is `0000-00-00 00:00:00`    |
  * | CHAR/VARCHAR/TEXT (non-binary cs)  | `string` decoded from the column's character set                 |
- * | BINARY/VARBINARY/BLOB, unknown cs  | `Buffer` (a copy, safe to keep)                                  |
+ * | BINARY/VARBINARY/BLOB, unknown cs  | `Buffer`: a view of the event's bytes (see below)                 |
  * | ENUM                               | `string` member name; `number` index if members are unknown; `""` for index 0 |
  * | SET                                | `string` comma-joined members; `bigint` bitmask if members are unknown |
  * | JSON (MySQL binary JSON)           | `string`: the JSON text MySQL prints for it                      |
  * | GEOMETRY                           | `Buffer`: MySQL's internal value (4-byte SRID + WKB), exact      |
  * | VECTOR                             | `number[]` of float32 values                                     |
+ */
+/*
+ * Buffers are views into the event's bytes, not copies: the file reader and the replica client never reuse
+ * an event's memory, so a view stays valid — but it keeps the event's buffer alive; copy a value you keep long.
  */
 export type RowValue = null | number | bigint | string | Buffer | number[];
 

@@ -213,18 +213,13 @@ export function formatUtc(seconds: number, micros: number, fsp: number): string 
   if (seconds === 0 && micros === 0) return '0000-00-00 00:00:00' + fraction(0, fsp);
   const days = Math.floor(seconds / 86400);
   const sod = seconds - days * 86400;
-  // Civil date from days since 1970-01-01 (proleptic Gregorian), without allocating a Date.
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  // Timestamps in a stream cluster around "now": remember the last day's text instead of recomputing it.
+  if (days !== utcDayCache.days) {
+    utcDayCache.days = days;
+    utcDayCache.text = civilDate(days);
+  }
   return (
-    formatDate(year, month, day) +
+    utcDayCache.text +
     ' ' +
     pad2(Math.floor(sod / 3600)) +
     ':' +
@@ -233,4 +228,19 @@ export function formatUtc(seconds: number, micros: number, fsp: number): string 
     pad2(sod % 60) +
     fraction(micros, fsp)
   );
+}
+
+const utcDayCache = { days: NaN, text: '' };
+
+/** 'YYYY-MM-DD' of a day number since 1970-01-01 (proleptic Gregorian), without allocating a Date. */
+function civilDate(days: number): string {
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  return formatDate(yoe + era * 400 + (month <= 2 ? 1 : 0), month, day);
 }

@@ -112,48 +112,46 @@ export function charsetOfCollation(id: number): string | undefined {
 // Bytes → text
 // ---------------------------------------------------------------------------------------------------------
 
-type Decoder = (buf: Buffer) => string;
+/** Decodes bytes `start`..`end` of `buf` (ranges, so row decoding needs no Buffer view per value). */
+export type CharsetDecoder = (buf: Buffer, start: number, end: number) => string;
 
 /**
  * Decodes `buf`, a value stored in MySQL character set `charset` (a MySQL name such as `utf8mb4`, `latin1`,
  * `ucs2`; case-insensitive), to a string. Throws for a name MySQL does not have.
  */
 export function decodeText(buf: Buffer, charset: string): string {
+  const dec = textDecoder(charset);
+  if (dec === undefined) throw new Error(`unknown MySQL character set '${charset}'`);
+  return dec(buf, 0, buf.length);
+}
+
+/** The decoder for a MySQL character set name, undefined for names MySQL does not have. Cached per name. */
+export function textDecoder(charset: string): CharsetDecoder | undefined {
   let dec = decoders.get(charset);
-  if (dec === undefined) {
+  if (dec === undefined && !decoders.has(charset)) {
     dec = makeDecoder(charset);
     decoders.set(charset, dec);
   }
-  return dec(buf);
+  return dec;
 }
 
 /** Whether `decodeText` knows the character set name. */
 export function isKnownCharset(charset: string): boolean {
-  return decoders.has(charset) || canonical(charset) !== undefined;
+  return textDecoder(charset) !== undefined;
 }
 
-const decoders = new Map<string, Decoder>();
+const decoders = new Map<string, CharsetDecoder | undefined>();
 
-const utf8: Decoder = (buf) => buf.toString('utf8');
-const binary: Decoder = (buf) => buf.toString('latin1');
-const utf16le: Decoder = (buf) => buf.toString('utf16le');
+const utf8: CharsetDecoder = (buf, start, end) => buf.toString('utf8', start, end);
+const binary: CharsetDecoder = (buf, start, end) => buf.toString('latin1', start, end);
+const utf16le: CharsetDecoder = (buf, start, end) => buf.toString('utf16le', start, end);
 
-function canonical(charset: string): string | undefined {
+function makeDecoder(charset: string): CharsetDecoder | undefined {
   const name = charset.toLowerCase();
-  if (name === 'utf8') return 'utf8mb3';
-  if (UNICODE.has(name) || Object.hasOwn(SINGLE_BYTE, name) || Object.hasOwn(MULTI_BYTE, name) || name === 'swe7') return name;
-  return undefined;
-}
-
-const UNICODE = new Set(['utf8mb4', 'utf8mb3', 'ucs2', 'utf16', 'utf16le', 'utf32', 'binary']);
-
-function makeDecoder(charset: string): Decoder {
-  const name = canonical(charset);
   switch (name) {
-    case undefined:
-      throw new Error(`unknown MySQL character set '${charset}'`);
     case 'utf8mb4':
     case 'utf8mb3':
+    case 'utf8': // MySQL's name for utf8mb3 before 8.0.30
       return utf8;
     case 'binary':
       return binary;
@@ -166,30 +164,29 @@ function makeDecoder(charset: string): Decoder {
       return decodeUtf32BE;
     case 'swe7':
       return singleByteDecoder(swe7Table());
-    default: {
+    default:
       if (Object.hasOwn(SINGLE_BYTE, name)) return singleByteDecoder(tableFromHighHalf(SINGLE_BYTE[name]!));
       if (Object.hasOwn(MULTI_BYTE, name)) return multiByteDecoder(MULTI_BYTE[name]!);
-      throw new Error(`unknown MySQL character set '${charset}'`);
-    }
+      return undefined;
   }
 }
 
 /** UTF-16 big-endian (MySQL `ucs2`, `utf16`). A stray odd byte becomes U+FFFD. */
-function decodeUtf16BE(buf: Buffer): string {
-  const even = buf.length & ~1;
-  const swapped = Buffer.from(buf.subarray(0, even));
+function decodeUtf16BE(buf: Buffer, start: number, end: number): string {
+  const even = start + ((end - start) & ~1);
+  const swapped = Buffer.from(buf.subarray(start, even));
   swapped.swap16();
   const s = swapped.toString('utf16le');
-  return even === buf.length ? s : s + '\uFFFD';
+  return even === end ? s : s + '\uFFFD';
 }
 
 /** UTF-32 big-endian (MySQL `utf32`). Code points outside Unicode become U+FFFD. */
-function decodeUtf32BE(buf: Buffer): string {
-  const n = buf.length >>> 2;
+function decodeUtf32BE(buf: Buffer, start: number, end: number): string {
+  const n = (end - start) >>> 2;
   const units = new Uint16Array(n * 2);
   let k = 0;
   for (let i = 0; i < n; i++) {
-    const cp = buf.readUInt32BE(i * 4);
+    const cp = buf.readUInt32BE(start + i * 4);
     if (cp < 0x10000) {
       units[k++] = cp >= 0xd800 && cp <= 0xdfff ? 0xfffd : cp;
     } else if (cp <= 0x10ffff) {
@@ -201,7 +198,7 @@ function decodeUtf32BE(buf: Buffer): string {
     }
   }
   const s = fromUnits(units, k);
-  return (buf.length & 3) === 0 ? s : s + '\uFFFD';
+  return ((end - start) & 3) === 0 ? s : s + '\uFFFD';
 }
 
 /** String from the first `n` UTF-16 code units, in chunks small enough for `apply`. */
@@ -234,19 +231,19 @@ function swe7Table(): Uint16Array {
   return t;
 }
 
-function singleByteDecoder(table: Uint16Array): Decoder {
+function singleByteDecoder(table: Uint16Array): CharsetDecoder {
   // Tables whose low half is ASCII can skip the lookup for all-ASCII values (the common case).
   let asciiLow = true;
   for (let i = 0; i < 128; i++) if (table[i] !== i) asciiLow = false;
-  return (buf) => {
-    const n = buf.length;
+  return (buf, start, end) => {
     if (asciiLow) {
-      let i = 0;
-      while (i < n && buf[i]! < 0x80) i++;
-      if (i === n) return buf.toString('latin1');
+      let i = start;
+      while (i < end && buf[i]! < 0x80) i++;
+      if (i === end) return buf.toString('latin1', start, end);
     }
+    const n = end - start;
     const units = new Uint16Array(n);
-    for (let i = 0; i < n; i++) units[i] = table[buf[i]!]!;
+    for (let i = 0; i < n; i++) units[i] = table[buf[start + i]!]!;
     return fromUnits(units, n);
   };
 }
@@ -257,31 +254,32 @@ interface MultiByteSpec {
   /** Bytes in the character that starts with lead byte `b` (1 for ASCII and single-byte codes). */
   readonly charLen: (b: number) => number;
   /** Codes (big-endian integer of the character's bytes) whose MySQL mapping differs from iconv-lite's. */
-  readonly overrides?: string;
+  readonly overrides?: string | undefined;
   /** MySQL's Private Use Area mapping for the user-defined area, if iconv-lite has none. */
   readonly pua?: (code: number, len: number) => number | undefined;
 }
 
-function multiByteDecoder(spec: MultiByteSpec): Decoder {
+function multiByteDecoder(spec: MultiByteSpec): CharsetDecoder {
   const enc = spec.iconv;
-  if (spec.overrides === undefined && spec.pua === undefined) return (buf) => iconv.decode(buf, enc);
+  if (spec.overrides === undefined && spec.pua === undefined) {
+    return (buf, start, end) => iconv.decode(buf.subarray(start, end), enc);
+  }
   const overrides = parseOverrides(spec.overrides ?? '');
   const { charLen, pua } = spec;
-  return (buf) => {
+  return (buf, start, end) => {
     // Walk characters; hand iconv-lite every run between two overridden characters, so the result is
     // iconv-lite's except exactly at the codes MySQL maps differently.
-    const n = buf.length;
     let out = '';
-    let runStart = 0;
-    let i = 0;
-    while (i < n) {
+    let runStart = start;
+    let i = start;
+    while (i < end) {
       const b = buf[i]!;
       if (b < 0x80) {
         i++;
         continue;
       }
       const len = charLen(b);
-      if (len > 1 && i + len <= n) {
+      if (len > 1 && i + len <= end) {
         let code = b;
         for (let k = 1; k < len; k++) code = code * 256 + buf[i + k]!;
         const cp = overrides.get(code) ?? (pua === undefined ? undefined : pua(code, len));
@@ -295,8 +293,8 @@ function multiByteDecoder(spec: MultiByteSpec): Decoder {
       }
       i += len;
     }
-    if (runStart === 0) return iconv.decode(buf, enc);
-    return runStart < n ? out + iconv.decode(buf.subarray(runStart), enc) : out;
+    if (runStart === start) return iconv.decode(buf.subarray(start, end), enc);
+    return runStart < end ? out + iconv.decode(buf.subarray(runStart, end), enc) : out;
   };
 }
 

@@ -170,9 +170,9 @@ export class MariaDbServer {
     return server;
   }
 
-  private async launch(): Promise<void> {
+  private async launch(preferredPort?: number): Promise<void> {
     for (let attempt = 0; ; attempt++) {
-      this.port = await freePort();
+      this.port = attempt === 0 && preferredPort ? preferredPort : await freePort();
       const proc = spawn(findBinary('mariadbd'), [...this.args, `--port=${this.port}`], { stdio: 'ignore' });
       this.proc = proc;
       running.add(this);
@@ -289,7 +289,7 @@ export class MariaDbServer {
       this.proc!.kill('SIGTERM');
       await this.exited;
     }
-    await this.launch();
+    await this.launch(this.port);
   }
 
   /** SIGKILL, synchronously (exit handlers). */

@@ -71,7 +71,7 @@ test('compressed events and full row metadata decode without a caller schema', a
   const schema = decoded[0]!.schema;
   assert.deepEqual(schema.columns.map((c) => c.name), ['id', 'big', 'name', 'u', 'e', 's', 'amount', 'doc', 'img']);
   assert.deepEqual(schema.primaryKey, [0]);
-  const ins = decoded.find((x) => x.d.action === 'insert')!.d as Extract<DecodedRows, { action: 'insert' }>;
+  const ins = decoded.find((x) => x.d.action === 'insert')!.d as Extract<DecodedRows, { action: 'insert' | 'delete' }>;
   const upd = decoded.find((x) => x.d.action === 'update')!.d as Extract<DecodedRows, { action: 'update' }>;
   const r1 = ins.rows[0]!;
   assert.equal(r1[1], 18446744073709551615n, 'BIGINT UNSIGNED from SIGNEDNESS metadata');
@@ -108,7 +108,7 @@ test('MINIMAL and NOBLOB row images: absent columns are undefined, isFullImage i
       assert.deepEqual(before.map((v) => v !== undefined), [true, false, false, false, false, false, false, false, false]);
       assert.deepEqual(afterRow.map((v) => v !== undefined), [false, false, false, false, false, false, true, false, false]);
       assert.equal(afterRow[6], '1.000');
-      const d = decodeRows(del.rows, del.tm) as Extract<DecodedRows, { action: 'delete' }>;
+      const d = decodeRows(del.rows, del.tm) as Extract<DecodedRows, { action: 'insert' | 'delete' }>;
       assert.equal(d.rows[0]![0], 2);
       assert.equal(d.rows[0]![1], undefined);
     } else {

@@ -191,9 +191,8 @@ async function collect(events: AsyncIterable<BinlogEvent>, schema: TableSchema, 
     const tm = tables.require(ev as BinlogEvent & { body: typeof ev.body });
     if (tm.schema !== 't' || tm.table !== 'm') continue;
     const d: DecodedRows = decodeRows(ev.body, tm, schema);
-    if (d.action === 'insert') seen.inserts.push(...d.rows);
-    else if (d.action === 'delete') seen.deletes.push(...d.rows);
-    else seen.updates.push(...d.rows);
+    if (d.action === 'update') seen.updates.push(...d.rows);
+    else (d.action === 'insert' ? seen.inserts : seen.deletes).push(...d.rows);
   }
 }
 

@@ -159,10 +159,11 @@ export function decodeTableMap(buf: Buffer, bodyStart: number, bodyEnd: number, 
   r.skip(1);
   const columnCount = r.lenenc();
   const columnTypes = Array.from(r.bytes(columnCount));
-  // servers before 5.1.18 wrote neither column metadata nor the null bitmap: all zero, all nullable
+  // pre-GA 5.1 servers (before column metadata, WL#3228) end the event here: no metadata, all nullable
   if (r.remaining === 0) {
+    const columnMeta = new Array<number>(columnCount).fill(0);
     const nullBitmap = Buffer.alloc((columnCount + 7) >>> 3, 0xff);
-    return { kind: 'table_map', tableId, flags, schema, table, columnCount, columnTypes, columnMeta: new Array<number>(columnCount).fill(0), nullBitmap, optionalMetadata: {} };
+    return { kind: 'table_map', tableId, flags, schema, table, columnCount, columnTypes, columnMeta, nullBitmap, optionalMetadata: {} };
   }
   const metaLen = r.lenenc();
   const metaEnd = r.pos + metaLen;
