@@ -9,6 +9,8 @@
 import mysql from 'mysql2/promise';
 import { DmError } from '../observability/dm-error.js';
 import { E } from '../observability/error-catalogue.js';
+import { driverError } from '../mysql/driver-error.js';
+export { driverError, errorText, scrub } from '../mysql/driver-error.js';
 
 export type Flavor = 'mysql' | 'mariadb';
 
@@ -135,30 +137,3 @@ async function checkWith(q: Queryable): Promise<UpstreamInfo> {
   };
 }
 
-/** A DBDriverError (10001) carrying the driver's message; the password never appears in it. */
-export function driverError(e: unknown, password?: string): DmError {
-  const msg = scrub(errorText(e), password);
-  const cause = e instanceof Error && password && e.message.includes(password) ? new Error(msg) : e;
-  return DmError.of(E.DBDriverError, [msg], { cause });
-}
-
-/** The most useful text of a driver/socket error (AggregateError from dual-stack connects has no message). */
-export function errorText(e: unknown): string {
-  if (e instanceof AggregateError && !e.message) {
-    const parts = e.errors.map((x: unknown) => (x instanceof Error ? x.message : String(x)));
-    return parts.join('; ') || codeText(e) || 'connection failed';
-  }
-  if (e instanceof Error) return e.message || codeText(e) || e.name;
-  return String(e);
-}
-
-function codeText(e: Error): string {
-  const c = (e as { code?: unknown }).code;
-  return typeof c === 'string' ? c : '';
-}
-
-/** Replaces every occurrence of the password (when it is long enough to be recognisable) with `******`. */
-export function scrub(text: string, password: string | undefined): string {
-  if (!password || password.length < 3) return text;
-  return text.split(password).join('******');
-}
