@@ -65,6 +65,13 @@ const defaultSchemas = new WeakMap<TableMapBody, TableSchema>();
  * position) defaults to what the TABLE_MAP's optional metadata says (`schemaFromTableMap`).
  */
 export function decodeRows(rows: RowsBody, tableMap: TableMapBody, schema?: TableSchema): DecodedRows {
+  if (rows.version === 0) {
+    // MySQL 5.1.0–5.1.15 wrote row images in the storage engine's record layout (e.g. MyISAM reserves a
+    // null bit), which cannot be decoded from the binlog alone: say so rather than return shifted values
+    throw DmError.of(E.BinlogEventDecode, [
+      `pre-GA rows event (MySQL 5.1.0-5.1.15) of ${tableName(tableMap)}: its row images use the engine's record format and are not supported`,
+    ]);
+  }
   const n = tableMap.columnCount;
   if (rows.columnCount !== n || tableMap.columnTypes.length !== n || tableMap.columnMeta.length !== n) {
     throw DmError.of(E.BinlogEventDecode, [
