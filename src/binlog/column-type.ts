@@ -77,25 +77,3 @@ export function realType(type: number, meta: number): number {
   }
   return type;
 }
-
-/** Whether the optional metadata treats this column as character data (for DEFAULT_CHARSET / COLUMN_CHARSET). */
-export function isCharacterType(type: number, meta: number): boolean {
-  const t = realType(type, meta);
-  switch (t) {
-    case ColumnType.STRING:
-    case ColumnType.VAR_STRING:
-    case ColumnType.VARCHAR:
-    case ColumnType.BLOB:
-    case ColumnType.TINY_BLOB:
-    case ColumnType.MEDIUM_BLOB:
-    case ColumnType.LONG_BLOB:
-      return true;
-    default:
-      return false;
-  }
-}
-
-export function isEnumOrSet(type: number, meta: number): boolean {
-  const t = realType(type, meta);
-  return t === ColumnType.ENUM || t === ColumnType.SET;
-}

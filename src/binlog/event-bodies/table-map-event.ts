@@ -10,7 +10,7 @@
  *   TIME2/DATETIME2/TIMESTAMP2: fsp            others: 0
  */
 import { BufferReader } from '../buffer-reader.js';
-import { ColumnType } from '../column-type.js';
+import { ColumnType, isNumericType } from '../column-type.js';
 import type { TableMapBody, TableMapOptionalMetadata } from '../events.js';
 
 export function readColumnMeta(r: BufferReader, types: readonly number[]): number[] {
@@ -142,13 +142,6 @@ export function decodeOptionalMetadata(r: BufferReader, columnCount: number, num
   return md;
 }
 
-function isNumeric(t: number): boolean {
-  return (
-    t === ColumnType.TINY || t === ColumnType.SHORT || t === ColumnType.INT24 || t === ColumnType.LONG || t === ColumnType.LONGLONG ||
-    t === ColumnType.NEWDECIMAL || t === ColumnType.DECIMAL || t === ColumnType.FLOAT || t === ColumnType.DOUBLE
-  );
-}
-
 export function decodeTableMap(buf: Buffer, bodyStart: number, bodyEnd: number, postHeaderLength: number): TableMapBody {
   const r = new BufferReader(buf, bodyStart, bodyEnd);
   const tableId = postHeaderLength === 6 ? r.u32() : r.u48();
@@ -170,7 +163,7 @@ export function decodeTableMap(buf: Buffer, bodyStart: number, bodyEnd: number, 
   const columnMeta = readColumnMeta(new BufferReader(buf, r.pos, metaEnd), columnTypes);
   r.skip(metaLen);
   const nullBitmap = Buffer.from(r.bitmap(columnCount));
-  const numericCount = columnTypes.filter(isNumeric).length;
+  const numericCount = columnTypes.filter(isNumericType).length;
   const optionalMetadata = r.remaining > 0 ? decodeOptionalMetadata(r, columnCount, numericCount) : {};
   return { kind: 'table_map', tableId, flags, schema, table, columnCount, columnTypes, columnMeta, nullBitmap, optionalMetadata };
 }
