@@ -25,7 +25,7 @@ export interface TableRouter {
 }
 
 /** Schemas no migration ever touches. */
-export const SYSTEM_SCHEMAS: ReadonlySet<string> = new Set(['mysql', 'information_schema', 'performance_schema', 'sys', 'metrics_schema', 'inspection_schema']);
+export const SYSTEM_SCHEMAS: ReadonlySet<string> = new Set(['mysql', 'information_schema', 'performance_schema', 'sys', 'metrics_schema', 'inspection_schema', 'dm_heartbeat']);
 
 /** Accepts everything but the system schemas. */
 export const ALLOW_ALL: TableFilter = {
