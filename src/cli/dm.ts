@@ -6,6 +6,8 @@
 import { Command } from 'commander';
 import { binlogCommand } from './commands/binlog-command.js';
 import { playgroundCommand } from './commands/playground-command.js';
+import { encryptCommand } from './commands/encrypt-command.js';
+import { decryptCommand } from './commands/decrypt-command.js';
 import { reportError } from './report-error.js';
 
 const program = new Command('dm')
@@ -15,5 +17,7 @@ const program = new Command('dm')
 
 program.addCommand(binlogCommand());
 program.addCommand(playgroundCommand());
+program.addCommand(encryptCommand());
+program.addCommand(decryptCommand());
 
 program.parseAsync(process.argv).catch(reportError);
