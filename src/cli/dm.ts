@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 /**
- * `dm`: the umbrella command. Subcommands: `binlog` (decode a binlog file or a live stream to JSON lines),
- * `playground` (a local MariaDB to try things on). `run`, `diff` and the cluster commands join as they land.
+ * `dm`: the umbrella command. Subcommands: `run` (a whole task in one process), `binlog` (decode a binlog
+ * file or a live stream to JSON lines), `playground` (local MariaDB to try things on), `encrypt`/`decrypt`
+ * (DM-compatible password encryption), `diff` (routing-aware data compare). Cluster commands come next.
  */
 import { Command } from 'commander';
 import { binlogCommand } from './commands/binlog-command.js';
 import { playgroundCommand } from './commands/playground-command.js';
 import { encryptCommand } from './commands/encrypt-command.js';
+import { runCommand } from './commands/run-command.js';
+import { diffCommand } from './commands/diff-command.js';
 import { decryptCommand } from './commands/decrypt-command.js';
 import { reportError } from './report-error.js';
 
@@ -15,6 +18,8 @@ const program = new Command('dm')
   .version('0.1.0', '-V, --version')
   .showHelpAfterError();
 
+program.addCommand(runCommand());
+program.addCommand(diffCommand());
 program.addCommand(binlogCommand());
 program.addCommand(playgroundCommand());
 program.addCommand(encryptCommand());

@@ -28,7 +28,7 @@ export function dialectFromVersion(version: string): DownstreamDialect {
   return {
     kind,
     version,
-    sessionDefaults: () =>
+    sessionDefaults: (): Record<string, string> =>
       kind === 'tidb'
         ? // DM sets these for TiDB >= 3.0 unless the user did
           { time_zone: '+00:00', tidb_txn_mode: 'optimistic' }
