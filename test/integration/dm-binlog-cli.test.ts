@@ -14,7 +14,7 @@ import { MariaDbServer, freePort, scratchDir, stopAllServers } from '../harness/
 const here = path.dirname(fileURLToPath(import.meta.url));
 // compiled tests run dist/src/cli/dm.js; tests run from source (tsx) run src/cli/dm.ts through tsx
 const compiled = path.resolve(here, '../../src/cli/dm.js');
-const CLI = existsSync(compiled) ? [compiled] : ['--import', 'tsx', path.resolve(here, '../../src/cli/dm.ts')];
+const CLI = existsSync(compiled) ? [compiled] : ['--import', import.meta.resolve('tsx'), path.resolve(here, '../../src/cli/dm.ts')];
 
 interface Run {
   code: number | null;

@@ -1,0 +1,164 @@
+/**
+ * Runs one subtask (one task on one source) through its units in order, as DM's subtask does: `full` =
+ * dump → load. On (re)start it skips to the last non-fresh unit: a load with checkpoints resumes without
+ * re-dumping; otherwise the dump starts over (a dump is not resumable — DM behaves the same).
+ *
+ * Invariants: every unit created is closed; errors are reported as coded DmErrors in the outcome, never
+ * thrown past `run`; an abort (Ctrl-C, stop) leaves checkpoints so the next run resumes.
+ */
+import path from 'node:path';
+import type { SubtaskConfig } from '../config/subtask-config.js';
+import { BlockAllowList } from '../filter/block-allow-list.js';
+import { TableRouterImpl } from '../filter/table-router.js';
+import { ALLOW_ALL, IDENTITY_ROUTER, type TableFilter, type TableRouter } from '../filter/table-filter.js';
+import { DumpUnit, type DumpStatus } from '../units/dump/dump-unit.js';
+import type { ConsistencyMode } from '../units/dump/consistency.js';
+import { LoadUnit, type LoadStatus } from '../units/load/load-unit.js';
+import type { Unit } from '../units/unit.js';
+import { DmError, isDmError } from '../observability/dm-error.js';
+import { E } from '../observability/error-catalogue.js';
+
+export type SubtaskStage = 'new' | 'dump' | 'load' | 'finished' | 'paused' | 'error';
+
+export interface SubtaskStatus {
+  readonly sourceId: string;
+  readonly stage: SubtaskStage;
+  readonly dump?: DumpStatus | undefined;
+  readonly load?: LoadStatus | undefined;
+  readonly errors: readonly DmError[];
+}
+
+export interface SubtaskRunnerOptions {
+  onLog?: (msg: string) => void;
+}
+
+/** The block-allow list of a subtask (everything but system schemas when it has none). */
+export function tableFilterOf(cfg: SubtaskConfig): TableFilter {
+  return cfg.blockAllowList ? new BlockAllowList(cfg.blockAllowList, cfg.caseSensitive) : ALLOW_ALL;
+}
+
+/** The table router of a subtask (names unchanged when it has no routes). */
+export function tableRouterOf(cfg: SubtaskConfig): TableRouter {
+  return cfg.routeRules.length > 0 ? new TableRouterImpl(cfg.routeRules, cfg.caseSensitive) : IDENTITY_ROUTER;
+}
+
+/**
+ * Where a subtask's dump lives: DM's `loaders.dir` (`./dumped_data.{task}`) holds one directory per source,
+ * because `dm run` runs every source on this one machine (DM gives each worker its own host).
+ */
+export function dumpDirOf(cfg: SubtaskConfig): string {
+  return path.join(cfg.loader.dir, cfg.sourceId);
+}
+
+/** `--consistency X` from `mydumpers.extra-args` (Dumpling's flag); `auto` when absent. */
+export function consistencyOf(extraArgs: string): ConsistencyMode {
+  const m = /--consistency[= ]+(\w+)/.exec(extraArgs);
+  if (/--no-locks\b/.test(extraArgs)) return 'none';
+  const v = m?.[1] ?? 'auto';
+  if (v === 'auto' || v === 'flush' || v === 'lock' || v === 'snapshot' || v === 'none') return v;
+  throw DmError.of(E.ConfigInvalidConsistency, [v]);
+}
+
+function toDmError(e: unknown): DmError {
+  if (isDmError(e)) return e;
+  return DmError.of(E.SubtaskUnexpected, [e instanceof Error ? e.message : String(e)], { cause: e });
+}
+
+export class SubtaskRunner {
+  private stage: SubtaskStage = 'new';
+  private dumpStatus: DumpStatus | undefined;
+  private loadStatus: LoadStatus | undefined;
+  private readonly errors: DmError[] = [];
+
+  constructor(
+    readonly cfg: SubtaskConfig,
+    private readonly opts: SubtaskRunnerOptions = {},
+  ) {}
+
+  status(): SubtaskStatus {
+    return { sourceId: this.cfg.sourceId, stage: this.stage, dump: this.dumpStatus, load: this.loadStatus, errors: [...this.errors] };
+  }
+
+  private log(msg: string): void {
+    this.opts.onLog?.(`[${this.cfg.sourceId}] ${msg}`);
+  }
+
+  /** Runs the units; resolves with the final status (stage `finished`, `paused` or `error`). */
+  async run(signal: AbortSignal): Promise<SubtaskStatus> {
+    const cfg = this.cfg;
+    try {
+      if (cfg.taskMode !== 'full') throw DmError.of(E.TaskModeNotAvailable, [cfg.taskMode]);
+      const filter = tableFilterOf(cfg);
+      const router = tableRouterOf(cfg);
+      const dir = dumpDirOf(cfg);
+      const load = new LoadUnit({
+        target: cfg.to,
+        dir,
+        taskName: cfg.name,
+        sourceId: cfg.sourceId,
+        metaSchema: cfg.metaSchema,
+        poolSize: cfg.loader.poolSize,
+        filter,
+        router,
+        cleanDumpFile: cfg.cleanDumpFile,
+        mode: 'full',
+        onProgress: (s) => (this.loadStatus = s),
+      });
+      try {
+        // the checkpoint table says whether a load already started; the dump dir may not exist yet
+        if (await load.isFresh()) {
+          this.stage = 'dump';
+          const dump = new DumpUnit({
+            source: cfg.from,
+            flavor: cfg.flavor,
+            outputDir: dir,
+            threads: cfg.mydumper.threads,
+            rows: cfg.mydumper.rows,
+            chunkFilesizeMB: cfg.mydumper.chunkFilesize,
+            statementSize: cfg.mydumper.statementSize,
+            ...(cfg.mydumper.where ? { where: cfg.mydumper.where } : {}),
+            consistency: consistencyOf(cfg.mydumper.extraArgs),
+            filter,
+            onProgress: (s) => (this.dumpStatus = s),
+            onLog: (m) => this.log(`dump: ${m}`),
+          });
+          if (!(await this.runUnit(dump, signal))) return this.status();
+          this.log(`dump finished: ${this.dumpStatus?.finishedRows ?? 0} rows in ${this.dumpStatus?.completedTables ?? 0} tables`);
+        } else {
+          this.log('load checkpoints found: resuming the load without dumping again');
+        }
+        this.stage = 'load';
+        await load.init();
+        if (!(await this.runUnit(load, signal, false))) return this.status();
+        this.stage = 'finished';
+        this.log('load finished');
+      } finally {
+        await load.close();
+      }
+    } catch (e) {
+      this.errors.push(toDmError(e));
+      this.stage = 'error';
+    }
+    return this.status();
+  }
+
+  /** Runs one unit; false when it stopped with errors or was interrupted (stage set accordingly). */
+  private async runUnit(unit: Unit, signal: AbortSignal, manage = true): Promise<boolean> {
+    try {
+      if (manage) await unit.init();
+      const r = await unit.process(signal);
+      if (r.errors.length > 0) {
+        this.errors.push(...r.errors);
+        this.stage = 'error';
+        return false;
+      }
+      if (r.interrupted) {
+        this.stage = 'paused';
+        return false;
+      }
+      return true;
+    } finally {
+      if (manage) await unit.close();
+    }
+  }
+}
