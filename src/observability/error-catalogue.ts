@@ -13,13 +13,20 @@ export const E = Object.freeze({
   // class database
   DBDriverError: def(10001, 'DBDriverError', 'database', 'not-set', 'high', 'database driver error: %s', 'Please check the database connection and the database config in configuration file.'),
   DBQueryFailed: def(10005, 'DBQueryFailed', 'database', 'not-set', 'high', 'query statement failed: %s'),
+  DBExecuteFailed: def(10006, 'DBExecuteFailed', 'database', 'downstream', 'high', 'execute statement failed: %s', 'Please check the statement and the error the downstream returned for it; after fixing the cause, resume the task (the load unit resumes from its checkpoint).'),
 
   // class functional (binlog decoding, GTID)
   ParseGTID: def(11009, 'ParseGTID', 'functional', 'internal', 'high', 'parse GTID %s'),
   NotSupportedFlavor: def(11010, 'NotSupportedFlavor', 'functional', 'internal', 'high', 'flavor %s not supported', 'Please check `flavor` config in source configuration file.'),
   NotUUIDString: def(11013, 'NotUUIDString', 'functional', 'internal', 'high', '%s is not UUID string'),
+  ParseMydumperMeta: def(11001, 'ParseMydumperMeta', 'functional', 'internal', 'high', 'parse mydumper metadata error: %s, metadata: %s', 'Please check the `metadata` file in the dump directory; an empty binlog position usually means the dump account lacks privileges (REPLICATION CLIENT).'),
   BinlogFileNotValid: def(11027, 'BinlogFileNotValid', 'functional', 'internal', 'high', 'binlog file %s not valid: %s', 'Please check that the file is a MySQL/MariaDB binary log (it starts with the magic bytes fe 62 69 6e).'),
+  GenTableRouter: def(11043, 'GenTableRouter', 'functional', 'internal', 'high', 'generate table router: %s', 'Please check `routes` config in task configuration file.'),
+  EncryptSecretKeyNotValid: def(11044, 'EncryptSecretKeyNotValid', 'functional', 'internal', 'high', "key size should be 16, 24 or 32, but input key's size is %s"),
+  CiphertextLenNotValid: def(11047, 'CiphertextLenNotValid', 'functional', 'internal', 'high', "ciphertext's length should be greater than %s, but got %s not valid"),
+  CiphertextContextNotValid: def(11048, 'CiphertextContextNotValid', 'functional', 'internal', 'high', "ciphertext's content not valid"),
   InvalidBinlogPosStr: def(11049, 'InvalidBinlogPosStr', 'functional', 'internal', 'high', 'invalid mysql position string: %s'),
+  EncCipherTextBase64Decode: def(11050, 'EncCipherTextBase64Decode', 'functional', 'internal', 'high', 'decode base64 encoded password %s'),
   BinlogEventDecode: def(11054, 'BinlogEventDecode', 'functional', 'internal', 'high', 'decode %s', 'Please check if the binlog file could be parsed by `mysqlbinlog`; a corrupt or truncated event cannot be replicated.'),
   BinlogGTIDMySQLNotValid: def(11059, 'BinlogGTIDMySQLNotValid', 'functional', 'internal', 'high', 'GTID set string %s for MySQL not valid'),
   BinlogGTIDMariaDBNotValid: def(11060, 'BinlogGTIDMariaDBNotValid', 'functional', 'internal', 'high', 'GTID set string %s for MariaDB not valid'),
@@ -27,23 +34,106 @@ export const E = Object.freeze({
   BinlogEventTypeNotValid: def(11072, 'BinlogEventTypeNotValid', 'functional', 'internal', 'high', 'event type %s not valid'),
   BinlogColumnTypeNotSupport: def(11076, 'BinlogColumnTypeNotSupport', 'functional', 'internal', 'high', 'column type %s in binlog not supported'),
   BinlogStatusVarsParse: def(11117, 'BinlogStatusVarsParse', 'functional', 'internal', 'medium', 'fail to parse binglog status_vars: %s, offset: %s'),
+  MetadataNoBinlogLoc: def(11123, 'MetadataNoBinlogLoc', 'functional', 'upstream', 'low', "didn't found binlog location in dumped metadata file %s", 'Please check log of dump unit, there maybe errors when read upstream binlog status; the dump account needs the REPLICATION CLIENT (BINLOG MONITOR on MariaDB) privilege.'),
   NoMasterStatus: def(11125, 'NoMasterStatus', 'functional', 'upstream', 'medium', 'upstream returns an empty result for SHOW MASTER STATUS', 'Please check the upstream settings like privileges, RDS settings to read data from SHOW MASTER STATUS.'),
+  LoadBackendNotSupport: def(34019, 'LoadBackendNotSupport', 'functional', 'internal', 'high', 'DM do not support backend %s ', 'If you do not understand the configure `tidb.backend` you can just delete it.'),
+  LoadTaskCheckPointNotMatch: def(34018, 'LoadTaskCheckPointNotMatch', 'functional', 'internal', 'high', 'inconsistent checkpoints between loader and target database: %s', 'If you want to redo the whole task, please check that you have not forgotten to add -remove-meta flag for start-task command.'),
 
   // class binlog-op
   BinlogNotLogColumn: def(11126, 'BinlogNotLogColumn', 'binlog-op', 'upstream', 'high', "upstream didn't log enough columns in binlog", 'Please check if session `binlog_row_image` variable is not FULL, restart task to the location from where FULL `binlog_row_image` is used.'),
 
   // class config
+  ConfigCheckItemNotSupport: def(20001, 'ConfigCheckItemNotSupport', 'config', 'internal', 'medium', 'checking item %s is not supported\n%s', 'Please check `ignore-checking-items` config in task configuration file, which can be set including `all`/`dump_privilege`/`replication_privilege`/`version`/`binlog_enable`/`binlog_format`/`binlog_row_image`/`table_schema`/`schema_of_shard_tables`/`auto_increment_ID`.'),
+  ConfigYamlTransform: def(20003, 'ConfigYamlTransform', 'config', 'internal', 'medium', '%s', 'Please check the configuration file has correct YAML format.'),
+  ConfigTaskNameEmpty: def(20004, 'ConfigTaskNameEmpty', 'config', 'internal', 'medium', 'task name should not be empty', 'Please check the `name` config in task configuration file.'),
+  ConfigEmptySourceID: def(20005, 'ConfigEmptySourceID', 'config', 'internal', 'medium', 'empty source-id not valid', 'Please check the `source-id` config in configuration file.'),
+  ConfigTooLongSourceID: def(20006, 'ConfigTooLongSourceID', 'config', 'internal', 'medium', 'too long source-id not valid', 'Please check the `source-id` config in configuration file. The max source id length is 32.'),
+  ConfigOnlineSchemeNotSupport: def(20007, 'ConfigOnlineSchemeNotSupport', 'config', 'internal', 'medium', 'online scheme %s not supported', 'Please check the `online-ddl-scheme` config in task configuration file. Only `ghost` and `pt` are currently supported.'),
   ConfigInvalidTimezone: def(20008, 'ConfigInvalidTimezone', 'config', 'internal', 'medium', 'invalid timezone string: %s', 'Please check the `timezone` config in task configuration file.'),
+  ConfigMetaInvalid: def(20011, 'ConfigMetaInvalid', 'config', 'internal', 'medium', 'must specify `binlog-name` without GTID enabled for the source or specify `binlog-gtid` with GTID enabled for the source', 'Please check the `meta` config in task configuration file.'),
+  ConfigMySQLInstNotFound: def(20012, 'ConfigMySQLInstNotFound', 'config', 'internal', 'medium', 'mysql instance config must specify', 'Please check the `mysql-instances` config in task configuration file.'),
+  ConfigMySQLInstsAtLeastOne: def(20013, 'ConfigMySQLInstsAtLeastOne', 'config', 'internal', 'medium', 'must specify at least one mysql-instances', 'Please check the `mysql-instances` config in task configuration file.'),
+  ConfigMySQLInstSameSourceID: def(20014, 'ConfigMySQLInstSameSourceID', 'config', 'internal', 'medium', 'mysql-instance (%s) and (%s) have same source-id (%s)', 'Please check the `mysql-instances` config in task configuration file.'),
+  ConfigMydumperCfgConflict: def(20015, 'ConfigMydumperCfgConflict', 'config', 'internal', 'medium', 'mydumper-config-name and mydumper should only specify one', 'Please check the `mydumper-config-name` and `mydumper` config in task configuration file.'),
+  ConfigLoaderCfgConflict: def(20016, 'ConfigLoaderCfgConflict', 'config', 'internal', 'medium', 'loader-config-name and loader should only specify one', 'Please check the `loader-config-name` and `loader` config in task configuration file.'),
+  ConfigSyncerCfgConflict: def(20017, 'ConfigSyncerCfgConflict', 'config', 'internal', 'medium', 'syncer-config-name and syncer should only specify one', 'Please check the `syncer-config-name` and `syncer` config in task configuration file.'),
+  ConfigReadCfgFromFile: def(20018, 'ConfigReadCfgFromFile', 'config', 'internal', 'medium', 'read config file %s'),
+  ConfigNeedUniqueTaskName: def(20019, 'ConfigNeedUniqueTaskName', 'config', 'internal', 'medium', 'must specify a unique task name', 'Please check the `name` config in task configuration file.'),
+  ConfigInvalidTaskMode: def(20020, 'ConfigInvalidTaskMode', 'config', 'internal', 'medium', 'please specify right task-mode, support `full`, `incremental`, `all`', 'Please check the `task-mode` config in task configuration file.'),
+  ConfigNeedTargetDB: def(20021, 'ConfigNeedTargetDB', 'config', 'internal', 'medium', 'must specify target-database', 'Please check the `target-database` config in task configuration file.'),
+  ConfigMetadataNotSet: def(20022, 'ConfigMetadataNotSet', 'config', 'internal', 'medium', 'mysql-instance(%s) must set meta for task-mode %s', 'Please check the `meta` config in task configuration file.'),
+  ConfigRouteRuleNotFound: def(20023, 'ConfigRouteRuleNotFound', 'config', 'internal', 'medium', "mysql-instance(%s)'s route-rules %s not exist in routes", 'Please check the `route-rules` config in task configuration file.'),
+  ConfigFilterRuleNotFound: def(20024, 'ConfigFilterRuleNotFound', 'config', 'internal', 'medium', "mysql-instance(%s)'s filter-rules %s not exist in filters", 'Please check the `filter-rules` config in task configuration file.'),
+  ConfigColumnMappingNotFound: def(20025, 'ConfigColumnMappingNotFound', 'config', 'internal', 'medium', "mysql-instance(%s)'s column-mapping-rules %s not exist in column-mapping", 'Please check the `column-mapping-rules` config in task configuration file.'),
+  ConfigBAListNotFound: def(20026, 'ConfigBAListNotFound', 'config', 'internal', 'medium', "mysql-instance(%s)'s list %s not exist in block allow list", 'Please check the `block-allow-list` config in task configuration file.'),
+  ConfigMydumperCfgNotFound: def(20027, 'ConfigMydumperCfgNotFound', 'config', 'internal', 'medium', "mysql-instance(%s)'s mydumper config %s not exist in mydumpers", 'Please check the `mydumper-config-name` config in task configuration file.'),
+  ConfigMydumperPathNotValid: def(20028, 'ConfigMydumperPathNotValid', 'config', 'internal', 'medium', "mysql-instance(%s)'s mydumper-path must specify a valid path to mydumper binary when task-mode is all or full", 'Please check the `mydumper-path` config in task configuration file.'),
+  ConfigLoaderCfgNotFound: def(20029, 'ConfigLoaderCfgNotFound', 'config', 'internal', 'medium', "mysql-instance(%s)'s loader config %s not exist in loaders", 'Please check the `loader-config-name` config in task configuration file.'),
+  ConfigSyncerCfgNotFound: def(20030, 'ConfigSyncerCfgNotFound', 'config', 'internal', 'medium', "mysql-instance(%s)'s syncer config %s not exist in syncer", 'Please check the `syncer-config-name` config in task configuration file.'),
+  ConfigSourceIDNotFound: def(20031, 'ConfigSourceIDNotFound', 'config', 'internal', 'medium', 'source %s in deployment configuration not found', 'Please use `operate-source create source-config-file-path` to add source.'),
+  ConfigDuplicateCfgItem: def(20032, 'ConfigDuplicateCfgItem', 'config', 'internal', 'medium', 'the following mysql configs have duplicate items, please remove the duplicates:\n%s', 'Please check the `mysql-instances` config in task configuration file.'),
+  ConfigShardModeNotSupport: def(20033, 'ConfigShardModeNotSupport', 'config', 'internal', 'medium', 'shard mode %s not supported', 'Please check the `shard-mode` config in task configuration file, which can be set to `pessimistic`/`optimistic`.'),
+  ConfigBinlogEventFilter: def(20037, 'ConfigBinlogEventFilter', 'config', 'internal', 'high', 'generate binlog event filter: %s', 'Please check the `filters` config in source and task configuration files.'),
+  ConfigGlobalConfigsUnused: def(20038, 'ConfigGlobalConfigsUnused', 'config', 'internal', 'high', "The configurations as following %s are set in global configuration but instances don't use them", 'Please check the configuration files.'),
+  ConfigExprFilterManyExpr: def(20039, 'ConfigExprFilterManyExpr', 'config', 'internal', 'high', 'expression filter can only specify one of (insert, update, delete) expressions, but %s has specified %s', 'If you want to filter by A or B, please write two filters.'),
+  ConfigExprFilterNotFound: def(20040, 'ConfigExprFilterNotFound', 'config', 'internal', 'high', "mysql-instance(%s)'s expression-filters %s not exist in expression-filter", 'Please check the `expression-filters` config in task configuration file.'),
+  ConfigExprFilterWrongGrammar: def(20041, 'ConfigExprFilterWrongGrammar', 'config', 'internal', 'high', 'expression-filter name(%s) SQL(%s) has wrong grammar: %s', 'Please check the `expression-filters` config in task configuration file.'),
+  ConfigExprFilterEmptyName: def(20042, 'ConfigExprFilterEmptyName', 'config', 'internal', 'high', 'expression-filter %s has empty %s', 'Please check the `expression-filters` config in task configuration file.'),
+  ConfigCheckerMaxTooSmall: def(20043, 'ConfigCheckerMaxTooSmall', 'config', 'internal', 'high', '`backoff-max` value %s is less than `backoff-min` value %s', 'Please increase `backoff-max` config in task configuration file.'),
+  ConfigGenBAList: def(20044, 'ConfigGenBAList', 'config', 'internal', 'high', 'generate block allow list error: %s', 'Please check the `block-allow-list` config in task configuration file.'),
+  ConfigGenTableRouter: def(20045, 'ConfigGenTableRouter', 'config', 'internal', 'high', 'generate table router error: %s', 'Please check the `routes` config in task configuration file.'),
+  ConfigGenColumnMapping: def(20046, 'ConfigGenColumnMapping', 'config', 'internal', 'high', 'generate column mapping error: %s', 'Please check the `column-mappings` config in task configuration file.'),
+  ConfigInvalidChunkFileSize: def(20047, 'ConfigInvalidChunkFileSize', 'config', 'internal', 'high', 'invalid `chunk-filesize` %s', 'Please check the `chunk-filesize` config in task configuration file.'),
+  ConfigOnlineDDLInvalidRegex: def(20048, 'ConfigOnlineDDLInvalidRegex', 'config', 'internal', 'high', "config '%s' regex pattern '%s' invalid, reason: %s", 'Please check if params is correctly in the configuration file.'),
+
+  // class checkpoint (load unit)
+  CheckpointInvalidTableFile: def(24003, 'CheckpointInvalidTableFile', 'checkpoint', 'internal', 'medium', 'invalid db table sql file - %s'),
+  CheckpointTableNotExistInFile: def(24005, 'CheckpointTableNotExistInFile', 'checkpoint', 'internal', 'medium', 'table (%s) not exist in db (%s) data files, but in checkpoint', 'The dump directory lost a data file the checkpoint has not finished; redo the task with `start-task --remove-meta` after cleaning the downstream.'),
+  CheckpointRestoreCountGreater: def(24006, 'CheckpointRestoreCountGreater', 'checkpoint', 'internal', 'medium', 'restoring count greater than total count for table[%s]'),
+
+  // class task-check
+  TaskCheckGenTableRouter: def(26003, 'TaskCheckGenTableRouter', 'task-check', 'internal', 'medium', 'generate table router error: %s', 'Please check the `routes` config in task configuration file.'),
+  TaskCheckGenBAList: def(26006, 'TaskCheckGenBAList', 'task-check', 'internal', 'medium', 'generate block allow list error: %s', 'Please check the `block-allow-list` config in task configuration file.'),
 
   // class relay-unit (binlog stream from the upstream)
   RelayTCPReaderStartSync: def(30012, 'RelayTCPReaderStartSync', 'relay-unit', 'upstream', 'high', 'start sync from position %s'),
   RelayTCPReaderStartSyncGTID: def(30014, 'RelayTCPReaderStartSyncGTID', 'relay-unit', 'upstream', 'high', 'start sync from GTID set %s'),
   RelayTCPReaderGetEvent: def(30015, 'RelayTCPReaderGetEvent', 'relay-unit', 'upstream', 'high', 'TCPReader get relay event with error: %s'),
 
+  // class dump-unit
+  DumpUnitRuntime: def(32001, 'DumpUnitRuntime', 'dump-unit', 'internal', 'high', 'mydumper/dumpling runs with error, with output (may empty): %s', 'Please check the upstream privileges (SELECT, RELOAD, LOCK TABLES, REPLICATION CLIENT) and the error above; the dump restarts from scratch when the task is resumed.'),
+  DumpUnitGlobalLock: def(32004, 'DumpUnitGlobalLock', 'dump-unit', 'internal', 'high', "Couldn't acquire global lock: %s", 'Please check upstream privilege about FTWRL (RELOAD), or add `--no-locks` or `--consistency none` to extra-args of mydumpers.'),
+
+  // class load-unit
+  LoadUnitInvalidFileEnding: def(34002, 'LoadUnitInvalidFileEnding', 'load-unit', 'internal', 'high', 'corresponding ending of sql: %s', 'The dump file is truncated or not a SQL dump; re-dump the data.'),
+  LoadUnitReadSchemaFile: def(34005, 'LoadUnitReadSchemaFile', 'load-unit', 'internal', 'high', 'read schema from sql file %s'),
+  LoadUnitNotCreateTable: def(34007, 'LoadUnitNotCreateTable', 'load-unit', 'internal', 'high', 'statement %s for %s/%s is not create table statement'),
+  LoadUnitInvalidInsertSQL: def(34009, 'LoadUnitInvalidInsertSQL', 'load-unit', 'internal', 'high', 'invalid insert sql %s'),
+  LoadUnitNoTableFile: def(34013, 'LoadUnitNoTableFile', 'load-unit', 'internal', 'high', 'invalid data sql file, cannot find table - %s', 'Every data file needs its `{db}.{table}-schema.sql` in the dump directory; re-dump, or exclude the table with `block-allow-list`.'),
+  LoadUnitDumpDirNotFound: def(34014, 'LoadUnitDumpDirNotFound', 'load-unit', 'internal', 'high', "%s does not exist or it's not a dir", 'Please check the `loaders.dir` config in task configuration file.'),
+  LoadUnitDuplicateTableFile: def(34015, 'LoadUnitDuplicateTableFile', 'load-unit', 'internal', 'high', 'invalid table schema file, duplicated item - %s'),
+
   // class sync-unit
   SyncUnitDMLStatementFound: def(36014, 'SyncUnitDMLStatementFound', 'sync-unit', 'internal', 'high', 'only support ROW format binlog, %s', 'Please set `binlog_format=ROW` (and `binlog_row_image=FULL`) on the upstream, then restart the task from a position written in ROW format.'),
   SyncerUnitDMLColumnNotMatch: def(36027, 'SyncerUnitDMLColumnNotMatch', 'sync-unit', 'internal', 'high', "Column count doesn't match value count: %s (columns) vs %s (values)", 'Please check the log files to see if a related DDL has been skipped or not executed; repair the tracked schema with `binlog-schema set` if needed.'),
+  SyncerUnitGenTableRouter: def(36031, 'SyncerUnitGenTableRouter', 'sync-unit', 'internal', 'high', 'generate table router: %s', 'Please check `routes` config in task configuration file.'),
+  SyncerUnitGenBAList: def(36060, 'SyncerUnitGenBAList', 'sync-unit', 'internal', 'high', 'generate block allow list: %s', 'Please check the `block-allow-list` config in task configuration file.'),
   SyncerGetEvent: def(36069, 'SyncerGetEvent', 'sync-unit', 'upstream', 'high', 'get binlog event error: %s', 'Please check if the binlog file could be parsed by `mysqlbinlog`.'),
+
+  // class dm-worker (source configuration)
+  WorkerNeedSourceID: def(40005, 'WorkerNeedSourceID', 'dm-worker', 'internal', 'medium', 'dm-worker should bind a non-empty source ID which represents a MySQL/MariaDB instance or a replica group. \n notice: if you use old version dm-ansible, please update to newest version.'),
+  WorkerTooLongSourceID: def(40006, 'WorkerTooLongSourceID', 'dm-worker', 'internal', 'medium', 'the length of source ID %s is more than max allowed value %s'),
+  WorkerRelayBinlogName: def(40007, 'WorkerRelayBinlogName', 'dm-worker', 'internal', 'medium', 'relay-binlog-name %s not valid'),
+
+  // dm-ts additions for running tasks (`dm run`, subtasks) where DM has no code: 51001–51099
+  TaskModeNotAvailable: def(51001, 'TaskModeNotAvailable', 'config', 'internal', 'medium', 'task-mode `%s` is not available in this version of dm-ts yet (only `full` is)', 'Use `task-mode: full` for now; incremental replication (`all`, `incremental`) arrives with the sync unit.'),
+  SubtaskUnexpected: def(51002, 'SubtaskUnexpected', 'dm-worker', 'internal', 'high', 'subtask failed unexpectedly: %s', 'Please check the log; run the task again to resume from its checkpoints.'),
+  ConfigInvalidConsistency: def(51003, 'ConfigInvalidConsistency', 'config', 'internal', 'medium', 'invalid `--consistency %s` in mydumpers extra-args', 'Use one of auto, flush, lock, snapshot, none.'),
+
+  // dm-ts additions for `dm diff` (DM has no diff command, so no codes): 52001–52099 are reserved for it
+  DiffInvalidOption: def(52001, 'DiffInvalidOption', 'config', 'internal', 'medium', 'dm diff: invalid %s %s: %s', 'Please check the `dm diff` options (`dm diff --help` shows the syntax).'),
+  DiffNoTableMatched: def(52002, 'DiffNoTableMatched', 'config', 'internal', 'medium', 'dm diff: no upstream table matches the table filter (%s)', 'Please check `--tables` (or the task block-allow list) and that the upstream schemas exist and are readable by the user.'),
+  DiffRouteConflict: def(52003, 'DiffRouteConflict', 'config', 'internal', 'medium', 'dm diff: table %s matches %s route rules: %s', 'Please check `--route`: a table may match at most one table-level rule and one schema-level rule.'),
 });
 
 export type ErrorKey = keyof typeof E;
