@@ -1,10 +1,11 @@
 /**
  * `npm run bench -- [name...]`: runs benchmarks side by side with their peers in the same run and prints
- * ratios. Names: binlog (decode throughput vs mariadb-binlog --verbose). More join as units land.
+ * ratios. Names: binlog (decode throughput vs mariadb-binlog --verbose), full (dump vs mydumper, load vs myloader).
  */
 import { binlogBench } from './binlog-bench.js';
+import { fullBench } from './full-bench.js';
 
-const benches: Record<string, () => Promise<void>> = { binlog: binlogBench };
+const benches: Record<string, () => Promise<void>> = { binlog: binlogBench, full: fullBench };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const chosen = names.length ? names : Object.keys(benches);

@@ -124,6 +124,11 @@ export class SubtaskRunner {
           });
           if (!(await this.runUnit(dump, signal))) return this.status();
           this.log(`dump finished: ${this.dumpStatus?.finishedRows ?? 0} rows in ${this.dumpStatus?.completedTables ?? 0} tables`);
+        } else if (await load.isFinished()) {
+          // finished earlier (the process stopped before it could report so): nothing to redo
+          this.log('load already finished (checkpoints complete)');
+          this.stage = 'finished';
+          return this.status();
         } else {
           this.log('load checkpoints found: resuming the load without dumping again');
         }

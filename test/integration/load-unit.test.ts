@@ -162,7 +162,7 @@ async function assertSameData(a: [MariaDbServer, string], b: [MariaDbServer, str
 /** Loads a hand-written dump with the `mariadb` client into `schema` (the reference). */
 function clientLoad(s: MariaDbServer, dir: string, db: string, schema: string): void {
   const run = (sql: string | Buffer, useDb: boolean): void => {
-    const args = ['-h', s.host, '-P', String(s.port), '-u', s.user, `-p${s.password}`, '--binary-mode', "--init-command=SET SESSION sql_mode='NO_AUTO_VALUE_ON_ZERO'"];
+    const args = ['-h', s.host, '-P', String(s.port), '-u', s.user, `-p${s.password}`, '--binary-mode', '--default-character-set=utf8mb4', "--init-command=SET SESSION sql_mode='NO_AUTO_VALUE_ON_ZERO'"];
     if (useDb) args.push('-D', schema);
     const r = spawnSync('mariadb', args, { input: sql });
     if (r.status !== 0) throw new Error(`mariadb client: ${r.stderr.toString()}`);
@@ -217,6 +217,28 @@ describe('load unit', () => {
     assert.equal(st.metaBinlog, '(mysql-bin.000003, 4567)');
     assert.equal(st.metaBinlogGTID, '0-1-42');
     assert.equal(st.stage, 'finished');
+  });
+
+  it('loads files without SET NAMES (UTF-8 text read as utf8mb4, no double encoding) on both paths', async () => {
+    const dir = scratchDir('load-nonames');
+    dirs.push(dir);
+    const tables: TableDump[] = [
+      { name: '表 1', columns: '`编号` int PRIMARY KEY, `名` varchar(20), `b` varbinary(10)', rows: ["(1,'ü名😀','é')", "(2,'plain',0xC3A9)"] },
+      { name: 'ascii', columns: '`id` int, `v` text', rows: ["(1,'naïve café')"] },
+    ];
+    writeDump(dir, 'nonames', tables, { header: '' });
+    clientLoad(down, dir, 'nonames', 'ref_nonames');
+    for (const insertAsLoadData of [false, true]) {
+      const schema = `dst_nonames_${String(insertAsLoadData)}`;
+      const res = await load({ dir, taskName: schema, router: schemaRouter({ nonames: schema }), insertAsLoadData });
+      assert.deepEqual(res.errors, []);
+      await assertSameData([down, 'ref_nonames'], [down, schema]);
+      const rows = await down.sql<{ n: string; h: string }>(`SELECT \`名\` AS n, HEX(b) AS h FROM ${q(schema)}.${q('表 1')} ORDER BY 1`);
+      assert.deepEqual(rows, [
+        { n: 'plain', h: 'C3A9' },
+        { n: 'ü名😀', h: 'C3A9' },
+      ]);
+    }
   });
 
   it('loads a mydumper 0.10 dump equal to its source, row by row', async (t) => {

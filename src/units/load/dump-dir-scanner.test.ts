@@ -51,6 +51,7 @@ test('mydumper 0.10 layout: raw names, unnumbered and numbered data files, no fi
     'd1.名字-schema.sql': 'CREATE TABLE `名字` (a int);',
     'd1.名字.sql': 'INSERT INTO `名字` VALUES (1);',
     'd1.orphan.sql': 'INSERT INTO `orphan` VALUES (1);',
+    'd1.big.00002.sql.gz': 'x',
     'notes.txt': 'x',
   });
   try {
@@ -58,6 +59,7 @@ test('mydumper 0.10 layout: raw names, unnumbered and numbered data files, no fi
     assert.deepEqual(d.tables.map((t) => t.table).sort(), ['big', 'empty', 't1', '名字']);
     assert.deepEqual(d.dataFiles.map((f) => `${f.file}>${f.table}:${f.size}`).sort(), ['d1.big.00000.sql>big:29', 'd1.big.00001.sql>big:0', 'd1.t1.sql>t1:28', 'd1.名字.sql>名字:32']);
     assert.deepEqual(d.orphanDataFiles.map((f) => `${f.schema}.${f.table}`), ['d1.orphan']);
+    assert.deepEqual(d.compressedFiles.map((f) => `${f.file}>${f.table}`), ['d1.big.00002.sql.gz>big']);
     assert.equal(d.metadata, undefined);
   } finally {
     rmSync(dir, { recursive: true, force: true });

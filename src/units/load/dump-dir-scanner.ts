@@ -8,8 +8,9 @@
  *
  * Names come from the statements inside the schema files where they can (they are exact, file names may be
  * escaped or ambiguous when names contain dots), else from the file names. `-schema-view.sql`,
- * `-schema-triggers.sql`, `-schema-post.sql` and `-schema-sequence.sql` are not loaded. `metadata` gives the
- * binlog position the dump is consistent with.
+ * `-schema-triggers.sql`, `-schema-post.sql` and `-schema-sequence.sql` are not loaded. Compressed data files
+ * (`.sql.gz`, `.sql.zst`, …) are listed apart so the loader refuses them rather than skipping data. `metadata`
+ * gives the binlog position the dump is consistent with.
  */
 import { readdir, stat, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -51,6 +52,8 @@ export interface DumpDir {
   readonly dataFiles: readonly DataFile[];
   /** Data files whose table has no `-schema.sql` file (the loader reports 34013 for unfiltered ones). */
   readonly orphanDataFiles: readonly DataFile[];
+  /** Compressed data files (`.sql.gz`, `.sql.zst`, …): not supported, reported for unfiltered tables. */
+  readonly compressedFiles: readonly DataFile[];
   readonly metadata?: DumpMetadata | undefined;
   /** Raw text of `metadata` when present (parse errors name it). */
   readonly metadataText?: string | undefined;
@@ -167,7 +170,11 @@ export async function scanDumpDir(dir: string): Promise<DumpDir> {
   // 3. data files: {db}.{tbl}.sql | {db}.{tbl}.{n}.sql | .csv
   const dataFiles: DataFile[] = [];
   const orphanDataFiles: DataFile[] = [];
-  for (const f of names) {
+  const compressedFiles: DataFile[] = [];
+  for (const name of names) {
+    // compressed data (Dumpling --compress, mydumper -c) is recognised in order to be refused, never skipped
+    const comp = /\.(gz|gzip|zst|zstd|snappy)$/i.exec(name);
+    const f = comp ? name.slice(0, comp.index) : name;
     const format = f.endsWith('.sql') ? 'sql' : f.endsWith('.csv') ? 'csv' : undefined;
     if (!format) continue;
     if (f.endsWith('-schema-create.sql') || (format === 'sql' && /-schema(-[a-z-]+)?\.sql$/.test(f))) continue;
@@ -177,16 +184,16 @@ export async function scanDumpDir(dir: string): Promise<DumpDir> {
       const m = /^(.*)\.(\d+)$/.exec(stem);
       if (m) tf = baseToTable.get(m[1]!);
     }
-    const st = await stat(path.join(dir, f));
+    const st = await stat(path.join(dir, name));
     if (!st.isFile()) continue;
     if (tf) {
-      dataFiles.push({ file: f, schema: tf.schema, table: tf.table, size: st.size, format });
+      (comp ? compressedFiles : dataFiles).push({ file: name, schema: tf.schema, table: tf.table, size: st.size, format });
     } else {
       const m = /^(.*?)(?:\.(\d+))?$/.exec(stem);
       const parts = splitBase(m?.[1] ?? stem);
       if (!parts) continue; // not a data file name at all (e.g. a stray `notes.sql`)
-      orphanDataFiles.push({
-        file: f,
+      (comp ? compressedFiles : orphanDataFiles).push({
+        file: name,
         schema: fileDbToSchema.get(parts.fileDb) ?? unescapeFileName(parts.fileDb),
         table: unescapeFileName(parts.fileTable),
         size: st.size,
@@ -201,5 +208,5 @@ export async function scanDumpDir(dir: string): Promise<DumpDir> {
     metadataText = await readFile(path.join(dir, 'metadata'), 'utf8');
     metadata = parseMetadata(metadataText);
   }
-  return { dir, schemas, tables, dataFiles, orphanDataFiles, metadata, metadataText };
+  return { dir, schemas, tables, dataFiles, orphanDataFiles, compressedFiles, metadata, metadataText };
 }

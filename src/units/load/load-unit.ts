@@ -211,6 +211,15 @@ export class LoadUnit implements Unit<LoadStatus> {
     return this.store.isFresh(await this.controlConn());
   }
 
+  /**
+   * True when every file of the load has been applied: all checkpoint rows (added together, in one
+   * transaction, before loading starts) reached their file's end. The dump files may already be cleaned.
+   */
+  async isFinished(): Promise<boolean> {
+    const rows = await this.store.load(await this.controlConn());
+    return rows.size > 0 && [...rows.values()].every((cp) => cp.offset >= cp.endPos);
+  }
+
   status(): LoadStatus {
     const md = this.dump?.metadata;
     return {
@@ -348,6 +357,11 @@ export class LoadUnit implements Unit<LoadStatus> {
     const files = this.selectedDataFiles(dump);
     for (const o of dump.orphanDataFiles) {
       if (this.opts.filter.matchTable(o.schema, o.table)) throw DmError.of(E.LoadUnitNoTableFile, [o.file]);
+    }
+    for (const c of dump.compressedFiles) {
+      if (this.opts.filter.matchTable(c.schema, c.table)) {
+        throw DmError.of(E.LoadUnitNoTableFile, [`${c.file}: compressed dump files are not supported, re-dump without compression (Dumpling --compress, mydumper -c)`]);
+      }
     }
     await this.store.ensureTable(control);
     const rows = await this.store.load(control);
