@@ -53,7 +53,7 @@ export async function fullBench(): Promise<void> {
     await src.sql(`CREATE DATABASE sbtest; CREATE TABLE sbtest.sbtest1 (id INT NOT NULL PRIMARY KEY, k INT NOT NULL DEFAULT 0,
       c CHAR(120) NOT NULL DEFAULT '', pad CHAR(60) NOT NULL DEFAULT '', KEY k_1 (k));
       INSERT INTO sbtest.sbtest1 SELECT seq, FLOOR(RAND(seq) * ${ROWS}), CONCAT_WS('-', seq, seq * 7, seq * 13, seq * 17, seq * 19, seq * 23, seq * 29, seq * 31, seq * 37, seq * 41, seq * 43),
-        CONCAT_WS('-', seq * 3, seq * 5, seq * 11, seq * 47, seq * 53) FROM seq_1_to_${ROWS}`);
+        CONCAT_WS('-', seq * 3, seq * 5, seq * 11, seq * 47, seq * 53) FROM sbtest.seq_1_to_${ROWS}`);
     const c = src.config();
     const conn = ['-h', c.host, '-P', String(c.port), '-u', c.user, '-p', c.password];
 
