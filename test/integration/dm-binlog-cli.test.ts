@@ -5,33 +5,13 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { MariaDbServer, freePort, scratchDir, stopAllServers } from '../harness/mariadb-server.js';
+import { runDm, type DmRun } from '../harness/dm-cli.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-// compiled tests run dist/src/cli/dm.js; tests run from source (tsx) run src/cli/dm.ts through tsx
-const compiled = path.resolve(here, '../../src/cli/dm.js');
-const CLI = existsSync(compiled) ? [compiled] : ['--import', import.meta.resolve('tsx'), path.resolve(here, '../../src/cli/dm.ts')];
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function dm(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [...CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    p.on('error', reject);
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function dm(args: string[], env: Record<string, string> = {}): Promise<DmRun> {
+  return runDm(args, { env });
 }
 
 type Line = Record<string, unknown> & { type: string; rows?: unknown[] };

@@ -7,10 +7,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { runDm, type DmRun } from '../harness/dm-cli.js';
 import { MariaDbServer, TEST_PASSWORD, freePort, stopAllServers } from '../harness/mariadb-server.js';
 import { executeDiff, type DiffCliOptions } from '../../src/cli/commands/diff-command.js';
 import type { DiffResult, TableDiffResult } from '../../src/diff/diff-runner.js';
@@ -395,24 +392,8 @@ describe('many chunks, splitting, hash buckets', () => {
 });
 
 describe('the command as a process: exit codes, errors, passwords', () => {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  // compiled tests import dist/src/...js; tests run from source go through tsx
-  const compiled = path.resolve(here, '../../src/cli/commands/diff-command.js');
-  const mod = existsSync(compiled) ? compiled : path.resolve(here, '../../src/cli/commands/diff-command.ts');
-  const loader = existsSync(compiled) ? [] : ['--import', 'tsx'];
-  const script = `const { diffCommand } = await import(${JSON.stringify(pathToFileURL(mod).href)}); await diffCommand().parseAsync(process.argv.slice(1), { from: 'user' });`;
-
-  function dmDiff(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve, reject) => {
-      const p = spawn(process.execPath, [...loader, '--input-type=module', '-e', script, '--', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      p.on('error', reject);
-      p.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
-  }
+  // the real `dm diff` command, as a user runs it
+  const dmDiff = (args: string[], env: Record<string, string> = {}): Promise<DmRun> => runDm(['diff', ...args], { env });
 
   before(async () => {
     await both('CREATE DATABASE proc; CREATE TABLE proc.t (id INT PRIMARY KEY, v INT); INSERT INTO proc.t VALUES (1, 1), (2, 2)');

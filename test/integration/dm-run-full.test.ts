@@ -8,37 +8,13 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { MariaDbServer, scratchDir, stopAllServers } from '../harness/mariadb-server.js';
+import { runDm, type DmRun, type DmRunOptions } from '../harness/dm-cli.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const compiled = path.resolve(here, '../../src/cli/dm.js');
-const CLI = existsSync(compiled) ? [compiled] : ['--import', import.meta.resolve('tsx'), path.resolve(here, '../../src/cli/dm.ts')];
-
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-function dm(args: string[], opts: { env?: Record<string, string>; killAfterMs?: number; cwd: string }): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [...CLI, ...args], { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = opts.killAfterMs !== undefined ? setTimeout(() => p.kill('SIGKILL'), opts.killAfterMs) : undefined;
-    p.on('error', reject);
-    p.on('close', (code, signal) => {
-      if (timer) clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
+function dm(args: string[], opts: DmRunOptions & { cwd: string }): Promise<DmRun> {
+  return runDm(args, opts);
 }
 
 let up1: MariaDbServer;

@@ -1,0 +1,43 @@
+/**
+ * Runs the `dm` command as a user does: a child process of the compiled CLI (dist/src/cli/dm.js) when the
+ * tests are compiled, or of the TypeScript source through tsx when they run from source. Collects stdout and
+ * stderr; can SIGKILL the process after a delay (crash tests).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const compiled = path.resolve(here, '../../src/cli/dm.js');
+const CLI = existsSync(compiled) ? [compiled] : ['--import', import.meta.resolve('tsx'), path.resolve(here, '../../src/cli/dm.ts')];
+
+export interface DmRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface DmRunOptions {
+  env?: Record<string, string>;
+  cwd?: string;
+  /** SIGKILL the process after this many milliseconds. */
+  killAfterMs?: number;
+}
+
+export function runDm(args: string[], opts: DmRunOptions = {}): Promise<DmRun> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [...CLI, ...args], { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = opts.killAfterMs !== undefined ? setTimeout(() => p.kill('SIGKILL'), opts.killAfterMs) : undefined;
+    p.on('error', reject);
+    p.on('close', (code, signal) => {
+      if (timer) clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
