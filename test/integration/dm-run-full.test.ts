@@ -150,6 +150,21 @@ test('dm run copies two shards into one table and verifies with dm diff', async 
   await assertAllEqual();
 });
 
+test('dm diff task.yaml compares what the task migrates; a lost row downstream is reported with its shard', async () => {
+  const { task, s1, s2 } = writeConfigs('merge_full');
+  const eq = await dm(['diff', task, '--source', s1, '--source', s2], { cwd: work });
+  assert.equal(eq.code, 0, `${eq.stderr}\n${eq.stdout}`);
+  await down.sql('DELETE FROM merged.t WHERE id = 2');
+  const diff = await dm(['diff', task, '--source', s1, '--source', s2, '--json'], { cwd: work });
+  assert.equal(diff.code, 1, diff.stderr);
+  const result = JSON.parse(diff.stdout) as { equal: boolean; tables: Array<{ target: { schema: string; table: string }; status: string; rowDiffs: Array<{ kind: string; shard?: string }> }> };
+  assert.equal(result.equal, false);
+  const t = result.tables.find((x) => x.target.schema === 'merged' && x.target.table === 't')!;
+  assert.equal(t.status, 'different');
+  assert.equal(t.rowDiffs[0]!.kind, 'missing-downstream');
+  assert.match(JSON.stringify(t.rowDiffs[0]), /mysql-replica-02/);
+});
+
 test('kill -9 right after a load checkpoint, then again at a random moment: running again resumes and ends equal', async () => {
   await resetDownstream();
   const { task, s1, s2 } = writeConfigs('merge_crash');

@@ -9,7 +9,11 @@ import type { TableName } from '../../filter/table-filter.js';
 import { DmError, isDmError } from '../../observability/dm-error.js';
 import { E } from '../../observability/error-catalogue.js';
 import { parseDbAddress, parseSourceAddress } from '../../diff/db-address.js';
-import { buildDiffPlan, type DiffSource } from '../../diff/diff-plan.js';
+import { buildDiffPlan, type DiffPlan, type DiffSource } from '../../diff/diff-plan.js';
+import { diffSourcesOf } from '../../diff/task-diff-sources.js';
+import { loadSourceConfig, type SourceConfig } from '../../config/source-config.js';
+import { loadTaskConfig } from '../../config/task-config.js';
+import { deriveSubtasks } from '../../config/subtask-config.js';
 import { renderJson, renderText } from '../../diff/diff-report.js';
 import { runDiff, type DiffResult } from '../../diff/diff-runner.js';
 import { PatternFilter, PatternRouter, parseRouteRule } from '../../diff/table-patterns.js';
@@ -21,6 +25,8 @@ export const EXIT_DIFFERENT = 1;
 export const EXIT_ERROR = 2;
 
 export interface DiffCliOptions {
+  /** A DM task.yaml: then `source` lists source.yaml files and the target, filters and routes come from the task. */
+  task?: string | undefined;
   source: string[];
   target?: string;
   tables: string[];
@@ -71,10 +77,45 @@ function positiveInt(text: string, what: string, min: number): number {
   return n;
 }
 
+/** Runs a plan, prints the report, returns the exit code. */
+async function runAndReport(plan: DiffPlan, opts: DiffCliOptions, n: { chunkSize: number; threads: number; maxRowDiffs: number }, io: DiffCommandIo): Promise<number> {
+  let done = 0;
+  const progress = !opts.json && process.stderr.isTTY === true;
+  const result: DiffResult = await runDiff(plan, {
+    ...n,
+    checksum: opts.checksum,
+    ...(progress ? { onTable: (t) => io.stderr(`\r\x1b[K[${++done}/${plan.tables.length}] ${t.target.schema}.${t.target.table}: ${t.status}`) } : {}),
+  });
+  if (progress) io.stderr('\r\x1b[K');
+  await io.stdout(opts.json ? renderJson(result) : renderText(result));
+  if (result.summary.errors > 0) return EXIT_ERROR;
+  return result.equal ? EXIT_EQUAL : EXIT_DIFFERENT;
+}
+
+/** `dm diff task.yaml --source s1.yaml ...`: the task's sources, block-allow lists, routes and target. */
+async function executeTaskDiff(opts: DiffCliOptions, io: DiffCommandIo): Promise<number> {
+  if (opts.route.length > 0) throw DmError.of(E.DiffInvalidOption, ['--route', opts.route.join(' '), 'with a task file the routes come from the task']);
+  if (opts.target) throw DmError.of(E.DiffInvalidOption, ['--target', opts.target, 'with a task file the target is its target-database']);
+  const task = loadTaskConfig(opts.task!);
+  const sources = new Map<string, SourceConfig>();
+  for (const f of opts.source) {
+    const s = loadSourceConfig(f);
+    sources.set(s.sourceId, s);
+  }
+  const patterns = new PatternFilter(opts.tables.flatMap(splitList));
+  const only = patterns.empty ? undefined : (up: TableName, down: TableName): boolean => patterns.matchesPattern(up) || patterns.matchesPattern(down);
+  const plan = await buildDiffPlan(diffSourcesOf(deriveSubtasks(task, sources)), task.targetDatabase, {
+    ...(only ? { only } : {}),
+    selectionText: opts.tables.length ? `--tables ${opts.tables.join(',')}` : `the block-allow list of task ${task.name}`,
+  });
+  return runAndReport(plan, opts, { chunkSize: positiveInt(opts.chunkSize, '--chunk-size', 1), threads: positiveInt(opts.threads, '--threads', 1), maxRowDiffs: positiveInt(opts.maxRows, '--max-rows', 0) }, io);
+}
+
 /** Parses the options, builds the plan, runs it and renders the result; returns the exit code. */
 export async function executeDiff(opts: DiffCliOptions, io: DiffCommandIo = defaultIo): Promise<number> {
   try {
     const password = process.env.DM_PASSWORD ?? '';
+    if (opts.task !== undefined) return await executeTaskDiff(opts, io);
     if (opts.source.length === 0) throw DmError.of(E.DiffInvalidOption, ['--source', '(none)', 'give at least one --source id=host:port:user[:password]']);
     if (!opts.target) throw DmError.of(E.DiffInvalidOption, ['--target', '(none)', 'give --target host:port:user[:password]']);
     const target = parseDbAddress(opts.target, '--target', password);
@@ -91,19 +132,7 @@ export async function executeDiff(opts: DiffCliOptions, io: DiffCommandIo = defa
     const only = patterns.empty ? undefined : (up: TableName, down: TableName): boolean => patterns.matchesPattern(up) || patterns.matchesPattern(down);
     const plan = await buildDiffPlan(sources, target, { ...(only ? { only } : {}), selectionText: opts.tables.length ? `--tables ${opts.tables.join(',')}` : 'all non-system tables' });
 
-    let done = 0;
-    const progress = !opts.json && process.stderr.isTTY === true;
-    const result: DiffResult = await runDiff(plan, {
-      chunkSize,
-      threads,
-      maxRowDiffs,
-      checksum: opts.checksum,
-      ...(progress ? { onTable: (t) => io.stderr(`\r\x1b[K[${++done}/${plan.tables.length}] ${t.target.schema}.${t.target.table}: ${t.status}`) } : {}),
-    });
-    if (progress) io.stderr('\r\x1b[K');
-    await io.stdout(opts.json ? renderJson(result) : renderText(result));
-    if (result.summary.errors > 0) return EXIT_ERROR;
-    return result.equal ? EXIT_EQUAL : EXIT_DIFFERENT;
+    return await runAndReport(plan, opts, { chunkSize, threads, maxRowDiffs }, io);
   } catch (e) {
     const msg = isDmError(e) ? e.message : e instanceof Error ? e.message : String(e);
     io.stderr(`Error: ${msg}\n`);
@@ -115,7 +144,8 @@ export async function executeDiff(opts: DiffCliOptions, io: DiffCommandIo = defa
 export function diffCommand(io: DiffCommandIo = defaultIo): Command {
   return new Command('diff')
     .description('Compare upstream tables with the downstream (routing- and shard-aware): chunk checksums, then row detail. Exit 0 equal, 1 different, 2 error')
-    .option('-s, --source <id=host:port:user[:password]>', 'an upstream source (repeat for several sources)', collect, [])
+    .argument('[task]', 'a DM task.yaml: compare what it migrates (then --source takes source.yaml files)')
+    .option('-s, --source <id=host:port:user[:password]>', 'an upstream source (repeat for several sources); with a task: a source.yaml file', collect, [])
     .option('-t, --target <host:port:user[:password]>', 'the downstream database')
     .option('--tables <patterns>', 'compare only these tables: comma-separated schema.table patterns (* ? [..]) matched against upstream or downstream names; repeatable', collect, [])
     .option('--route <rule>', "route rule 'schema-pattern.table-pattern=target_schema.target_table' (or 'schema-pattern=target_schema'); repeatable", collect, [])
@@ -131,6 +161,7 @@ Passwords: put them after the user (host:port:user:password) or, to keep them ou
 (used for every address without one).
 
 Examples:
+  dm diff task.yaml --source source1.yaml --source source2.yaml      # what a DM task migrates
   DM_PASSWORD=secret dm diff --source s1=10.0.0.1:3306:root --target 10.0.0.9:4000:root
   dm diff -s s1=db1:3306:dm -s s2=db2:3306:dm -t tidb:4000:root \\
           --route 'shard_db_*.t_*=merged.t' --tables 'shard_db_*.t_*'
@@ -142,7 +173,7 @@ Examples:
       if (io !== defaultIo) throw err;
       process.exit(EXIT_ERROR);
     })
-    .action(async (opts: DiffCliOptions) => {
-      io.exit(await executeDiff(opts, io));
+    .action(async (task: string | undefined, opts: DiffCliOptions) => {
+      io.exit(await executeDiff({ ...opts, task }, io));
     });
 }

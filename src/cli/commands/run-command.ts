@@ -9,10 +9,11 @@
 import { Command } from 'commander';
 import { loadSourceConfig } from '../../config/source-config.js';
 import { loadTaskConfig } from '../../config/task-config.js';
-import { deriveSubtasks, type SubtaskConfig } from '../../config/subtask-config.js';
+import { deriveSubtasks } from '../../config/subtask-config.js';
 import type { SourceConfig } from '../../config/source-config.js';
-import { SubtaskRunner, tableFilterOf, tableRouterOf, type SubtaskStatus } from '../../worker/subtask-runner.js';
-import { buildDiffPlan, type DiffSource } from '../../diff/diff-plan.js';
+import { SubtaskRunner, type SubtaskStatus } from '../../worker/subtask-runner.js';
+import { diffSourcesOf } from '../../diff/task-diff-sources.js';
+import { buildDiffPlan } from '../../diff/diff-plan.js';
 import { runDiff } from '../../diff/diff-runner.js';
 import { renderText } from '../../diff/diff-report.js';
 import { progressPercent } from '../../units/unit.js';
@@ -27,11 +28,6 @@ export function progressLine(s: SubtaskStatus): string {
   if (s.dump) parts.push(`dump ${s.dump.progress} (${s.dump.finishedRows}/${s.dump.estimateTotalRows} rows, ${s.dump.completedTables}/${s.dump.totalTables} tables)`);
   if (s.load) parts.push(`load ${progressPercent({ done: s.load.finishedBytes, total: s.load.totalBytes })} (${mb(s.load.finishedBytes)}/${mb(s.load.totalBytes)} MB, ${s.load.completedFiles}/${s.load.totalFiles} files)`);
   return parts.join(' | ');
-}
-
-/** The diff sources of a task: each source with its block-allow list and routes. */
-export function diffSourcesOf(subtasks: readonly SubtaskConfig[]): DiffSource[] {
-  return subtasks.map((st) => ({ sourceId: st.sourceId, db: st.from, filter: tableFilterOf(st), router: tableRouterOf(st) }));
 }
 
 export function runCommand(): Command {
