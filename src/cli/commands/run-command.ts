@@ -10,6 +10,7 @@ import { Command } from 'commander';
 import { loadSourceConfig } from '../../config/source-config.js';
 import { loadTaskConfig } from '../../config/task-config.js';
 import { deriveSubtasks } from '../../config/subtask-config.js';
+import { sampleSourceConfig, sampleTaskConfig } from '../../config/sample-configs.js';
 import type { SourceConfig } from '../../config/source-config.js';
 import { SubtaskRunner, type SubtaskStatus } from '../../worker/subtask-runner.js';
 import { diffSourcesOf } from '../../diff/task-diff-sources.js';
@@ -33,8 +34,9 @@ export function progressLine(s: SubtaskStatus): string {
 export function runCommand(): Command {
   return new Command('run')
     .description('Run a whole DM task in one process on this machine (no cluster): full copy, then a data comparison')
-    .argument('<task>', 'task configuration file (DM task.yaml)')
-    .requiredOption('-s, --source <files...>', 'source configuration file(s) (DM source.yaml) of every source the task uses')
+    .argument('[task]', 'task configuration file (DM task.yaml)')
+    .option('-s, --source <files...>', 'source configuration file(s) (DM source.yaml) of every source the task uses')
+    .option('--print-sample-config [kind]', 'print a sample task.yaml (or, with `source`, a sample source.yaml) and exit')
     .option('--no-verify', 'do not compare upstream and downstream when the copy is done')
     .option('--progress-interval <seconds>', 'seconds between progress lines', '5')
     .addHelpText(
@@ -46,8 +48,13 @@ Examples:
 
 Ctrl-C stops at the next checkpoint; run the same command again to resume.`,
     )
-    .action(async (taskFile: string, opts: { source: string[]; verify: boolean; progressInterval: string }) => {
+    .action(async (taskFile: string | undefined, opts: { source?: string[]; verify: boolean; progressInterval: string; printSampleConfig?: string | boolean }) => {
       const log = (s: string): void => void process.stderr.write(`${s}\n`);
+      if (opts.printSampleConfig !== undefined) {
+        process.stdout.write(opts.printSampleConfig === 'source' ? sampleSourceConfig() : sampleTaskConfig());
+        return;
+      }
+      if (!taskFile || !opts.source?.length) throw new Error('usage: dm run <task.yaml> --source <source.yaml> [--source ...] (see dm run --help)');
       const task = loadTaskConfig(taskFile);
       const sources = new Map<string, SourceConfig>();
       for (const f of opts.source) {
