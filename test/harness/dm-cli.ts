@@ -24,6 +24,8 @@ export interface DmRunOptions {
   cwd?: string;
   /** SIGKILL the process after this many milliseconds. */
   killAfterMs?: number;
+  /** Send SIGINT (Ctrl-C) once stderr matches this, e.g. a progress line. */
+  interruptWhen?: RegExp;
 }
 
 export function runDm(args: string[], opts: DmRunOptions = {}): Promise<DmRun> {
@@ -32,7 +34,14 @@ export function runDm(args: string[], opts: DmRunOptions = {}): Promise<DmRun> {
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    let interrupted = false;
+    p.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (opts.interruptWhen && !interrupted && opts.interruptWhen.test(stderr)) {
+        interrupted = true;
+        p.kill('SIGINT');
+      }
+    });
     const timer = opts.killAfterMs !== undefined ? setTimeout(() => p.kill('SIGKILL'), opts.killAfterMs) : undefined;
     p.on('error', reject);
     p.on('close', (code, signal) => {

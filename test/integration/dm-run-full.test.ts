@@ -187,6 +187,24 @@ test('kill -9 during the dump: running again dumps again and ends equal', async 
   await assertAllEqual();
 });
 
+test('Ctrl-C stops cleanly (exit 130) during the load; running again resumes and ends equal', async () => {
+  await resetDownstream();
+  const { task, s1, s2 } = writeConfigs('merge_ctrl_c');
+  // a slow checkpoint cadence is not needed: the load of 20k-row shards takes several batches
+  const stopped = await dm(['run', task, '--source', s1, s2, '--progress-interval', '0.5'], { cwd: work, interruptWhen: /load checkpoints found|\] load \|/ });
+  if (stopped.code === 0) {
+    // the copy finished before the signal arrived: nothing to resume, but it must still be equal
+    assert.match(stopped.stderr, /downstream equals upstream/);
+  } else {
+    assert.equal(stopped.code, 130, `exit ${stopped.code}\n${stopped.stderr}`);
+    assert.match(stopped.stderr, /stopping at the next checkpoint/);
+    assert.match(stopped.stderr, /run the same command again to resume/);
+  }
+  const r = await dm(['run', task, '--source', s1, s2], { cwd: work });
+  assert.equal(r.code, 0, `exit ${r.code}\n${r.stderr}\n${r.stdout}`);
+  await assertAllEqual();
+});
+
 test('bad input: a missing source and a wrong password give coded errors, nothing half-done is hidden', async () => {
   const { task, s1 } = writeConfigs('merge_bad');
   const r = await dm(['run', task, '--source', s1], { cwd: work });
