@@ -8,4 +8,6 @@ test('dialect from the version string', () => {
   assert.equal(dialectFromVersion('8.0.36').kind, 'mysql');
   assert.deepEqual(dialectFromVersion('5.7.25-TiDB-v7.5.0').sessionDefaults(), { time_zone: '+00:00', tidb_txn_mode: 'optimistic' });
   assert.deepEqual(dialectFromVersion('8.0.36').sessionDefaults(), { time_zone: '+00:00' });
+  assert.equal(dialectFromVersion('5.7.25-TiDB-v7.5.0').atomicLoadData, false);
+  assert.equal(dialectFromVersion('10.11.19-MariaDB').atomicLoadData, true);
 });

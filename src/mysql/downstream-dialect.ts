@@ -16,8 +16,13 @@ export interface DownstreamDialect {
    * (which wins): time zone UTC so TIMESTAMP values are written as decoded; TiDB optimistic transactions as DM.
    */
   sessionDefaults(): Record<string, string>;
-  /** Whether `LOAD DATA LOCAL INFILE` is accepted (the fast load path). */
+  /** Whether `LOAD DATA LOCAL INFILE` is accepted (the fast load path; the server's `local_infile` decides too). */
   readonly loadDataLocal: boolean;
+  /**
+   * Whether one LOAD DATA statement commits atomically with the transaction around it. TiDB commits LOAD DATA in
+   * pieces, which would break the load unit's one-transaction-per-batch checkpoints, so it gets INSERTs.
+   */
+  readonly atomicLoadData: boolean;
   /** Whether checkpoint rows can be written in the same transaction as the data (exactly-once apply). */
   readonly transactionalCheckpoints: boolean;
 }
@@ -34,6 +39,7 @@ export function dialectFromVersion(version: string): DownstreamDialect {
           { time_zone: '+00:00', tidb_txn_mode: 'optimistic' }
         : { time_zone: '+00:00' },
     loadDataLocal: true,
+    atomicLoadData: kind !== 'tidb',
     transactionalCheckpoints: true,
   };
 }

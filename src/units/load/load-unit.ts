@@ -14,6 +14,7 @@
 import { open, rm, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type mysql from 'mysql2/promise';
+import { dialectFromVersion } from '../../mysql/downstream-dialect.js';
 import { openConnection, type DbConfig } from '../../mysql/db-config.js';
 import { quoteId, quoteTable } from '../../mysql/identifier.js';
 import type { TableFilter, TableName, TableRouter } from '../../filter/table-filter.js';
@@ -724,9 +725,9 @@ export class LoadUnit implements Unit<LoadStatus> {
     try {
       const [rows] = await control.query<mysql.RowDataPacket[]>('SELECT VERSION() AS v, @@innodb_autoinc_lock_mode AS m, @@local_infile AS li');
       const r = rows[0];
-      const tidb = /tidb/i.test(String(r?.v ?? ''));
+      const dialect = dialectFromVersion(String(r?.v ?? ''));
       const localInfile = Number(r?.li) === 1 || String(r?.li).toUpperCase() === 'ON';
-      return { ok: !tidb && localInfile, autoincSerializes: Number(r?.m) !== 2 };
+      return { ok: dialect.loadDataLocal && dialect.atomicLoadData && localInfile, autoincSerializes: Number(r?.m) !== 2 };
     } catch {
       return { ok: false, autoincSerializes: true };
     }
