@@ -48,7 +48,7 @@ export interface ConsistencyPlan {
   readonly lockTables?: readonly { schema: string; table: string }[];
   /** Runs while the snapshot is pinned (under the lock when there is one): the dump lists tables here. */
   readonly whileConsistent?: () => Promise<void>;
-  /** Alignment attempts of the lock-free snapshot; default 5 (`auto` with 0 blocks commits at once). */
+  /** Alignment attempts of the lock-free snapshot: default 5 for `snapshot`, 0 for `auto` (blocks commits at once). */
   readonly snapshotAttempts?: number;
   readonly log?: (msg: string) => void;
 }
@@ -233,7 +233,10 @@ async function binlogEnabled(meta: Connection): Promise<boolean> {
 
 /** Pins the snapshot (see the module comment). */
 export async function establishConsistency(p: ConsistencyPlan): Promise<ConsistentSnapshot> {
-  const attempts = Math.max(p.mode === 'snapshot' ? 1 : 0, p.snapshotAttempts ?? 5);
+  // `auto` blocks commits at once (like DM's FTWRL): a rare case was observed (1 in ~10 runs under a
+  // continuous writer) where lock-free snapshots that agreed on binlog_snapshot_position held 2 rows more than
+  // that position covers. Until that is understood, lock-free alignment is only used when asked for (`snapshot`).
+  const attempts = Math.max(p.mode === 'snapshot' ? 1 : 0, p.snapshotAttempts ?? (p.mode === 'snapshot' ? 5 : 0));
   const log = p.log ?? ((): void => undefined);
   switch (p.mode) {
     case 'none': {
