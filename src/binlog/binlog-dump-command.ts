@@ -16,6 +16,7 @@
  *   for an ERR packet, or with the connection error mysql2 reports.
  */
 import { EventEmitter } from 'node:events';
+import { OutgoingPacket } from '../mysql/outgoing-packet.js';
 
 /** COM_ codes of the replication protocol. */
 const COM_BINLOG_DUMP = 0x12;
@@ -85,20 +86,6 @@ export interface Mysql2Packet {
   sequenceId: number;
 }
 
-/** The minimal packet object `connection.writePacket` needs. */
-class OutgoingPacket {
-  /** Payload goes after a 4-byte header that `writeHeader` fills in. */
-  constructor(readonly buffer: Buffer) {}
-
-  length(): number {
-    return this.buffer.length;
-  }
-
-  writeHeader(sequenceId: number): void {
-    this.buffer.writeUIntLE(this.buffer.length - 4, 0, 3);
-    this.buffer[3] = sequenceId & 0xff;
-  }
-}
 
 type State = (packet: Mysql2Packet | undefined, conn: Mysql2ConnectionInternals) => State | null;
 

@@ -25,6 +25,7 @@
  * - Only result sets of one statement are supported (no multi-statement, no LOCAL INFILE).
  */
 import type { Connection } from 'mysql2/promise';
+import { OutgoingPacket } from '../../mysql/outgoing-packet.js';
 
 const COM_QUERY = 0x03;
 const CLIENT_QUERY_ATTRIBUTES = 0x08000000;
@@ -77,16 +78,6 @@ interface Mysql2Packet {
 
 const MAX_PACKET = 0xffffff;
 
-class OutgoingPacket {
-  constructor(readonly buffer: Buffer) {}
-  length(): number {
-    return this.buffer.length;
-  }
-  writeHeader(sequenceId: number): void {
-    this.buffer.writeUIntLE(this.buffer.length - 4, 0, 3);
-    this.buffer[3] = sequenceId & 0xff;
-  }
-}
 
 function core(conn: Connection): CoreConnection {
   return (conn as unknown as { connection: CoreConnection }).connection;
