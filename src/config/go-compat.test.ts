@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkWildcardPattern, closest, compileGoRegexp, formatGoDuration, isValidBinlogFilename, parseFileSize, parseGoDuration } from './go-compat.js';
+import { closest, compileGoRegexp, formatGoDuration, isValidBinlogFilename, parseFileSize, parseGoDuration } from './go-compat.js';
 
 test('Go durations', () => {
   assert.equal(parseGoDuration('5m'), 300_000);
@@ -54,11 +54,6 @@ test('Go regular expressions: inline flags, named groups, RE2-only syntax', () =
   assert.throws(() => compileGoRegexp('(?U)a+'), /flag "U"/);
   assert.throws(() => compileGoRegexp('a(b'));
   assert.doesNotThrow(() => compileGoRegexp('\\(?=x'), 'an escaped parenthesis is not a group');
-});
-
-test('wildcard patterns: * only at the end', () => {
-  for (const ok of ['test_*', 't?', '[a-c]x', '[!a]b', 'plain', '*']) assert.doesNotThrow(() => checkWildcardPattern(ok));
-  for (const bad of ['*_test', 'a*b']) assert.throws(() => checkWildcardPattern(bad), /last character/);
 });
 
 test('typo suggestions', () => {

@@ -126,17 +126,6 @@ export function compileGoRegexp(pattern: string, extraFlags = ''): CompiledGoReg
   return { regexp, captureGroups: probe ? probe.length - 1 : 0 };
 }
 
-/**
- * Checks a DM wildcard pattern (routes, filters, block-allow list): `*` (any run of characters) may only be the
- * last character, `?` is one character, `[a-z]` / `[!a-z]` are character ranges.
- */
-export function checkWildcardPattern(pattern: string): void {
-  const star = pattern.indexOf('*');
-  if (star !== -1 && star !== pattern.length - 1) {
-    throw new Error(`pattern "${pattern}" not valid: "*" may only be the last character of a wildcard pattern`);
-  }
-}
-
 /** Edit distance counting an adjacent transposition as one edit (typos like "nmae"), for suggestions. */
 export function editDistance(a: string, b: string): number {
   const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));

@@ -9,7 +9,8 @@
  * expression filters), naming the file and key.
  */
 import { E } from '../observability/error-catalogue.js';
-import { checkWildcardPattern, compileGoRegexp } from './go-compat.js';
+import { compileGoRegexp } from './go-compat.js';
+import { parseWildcard } from '../filter/wildcard-pattern.js';
 import { ConfigProblems, yEnum, yList, yObject, yString, yStringList, type KeyPath } from './yaml-file.js';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -246,7 +247,7 @@ export function validateRouteRule(rule: RouteRule, path: KeyPath, p: ConfigProbl
   if (!rule.targetSchema) fail('target-schema', 'target schema of table route rule should not be empty');
   for (const key of ['schema-pattern', 'table-pattern'] as const) {
     try {
-      checkWildcardPattern(key === 'schema-pattern' ? rule.schemaPattern : rule.tablePattern);
+      parseWildcard(key === 'schema-pattern' ? rule.schemaPattern : rule.tablePattern);
     } catch (e) {
       fail(key, (e as Error).message);
     }
@@ -274,7 +275,7 @@ export function validateFilterRule(rule: BinlogEventRule, path: KeyPath, p: Conf
   if (!rule.action) fail(undefined, 'action of binlog event rule should not be empty; allowed: Do, Ignore');
   for (const key of ['schema-pattern', 'table-pattern'] as const) {
     try {
-      checkWildcardPattern(key === 'schema-pattern' ? rule.schemaPattern : rule.tablePattern);
+      parseWildcard(key === 'schema-pattern' ? rule.schemaPattern : rule.tablePattern);
     } catch (e) {
       fail(key, (e as Error).message);
     }
@@ -299,7 +300,7 @@ export function validateBlockAllowList(rule: BlockAllowListRule, path: KeyPath, 
       if (why !== undefined) fail(at, `${what} regular expression: ${why}`);
     } else {
       try {
-        checkWildcardPattern(name);
+        parseWildcard(name);
       } catch (e) {
         fail(at, (e as Error).message);
       }
@@ -340,7 +341,7 @@ export function validateColumnMapping(rule: ColumnMappingRule, path: KeyPath, p:
   }
   for (const key of ['schema-pattern', 'table-pattern'] as const) {
     try {
-      checkWildcardPattern(key === 'schema-pattern' ? rule.schemaPattern : rule.tablePattern);
+      parseWildcard(key === 'schema-pattern' ? rule.schemaPattern : rule.tablePattern);
     } catch (e) {
       fail(key, (e as Error).message);
     }
