@@ -125,6 +125,12 @@ export const E = Object.freeze({
   WorkerTooLongSourceID: def(40006, 'WorkerTooLongSourceID', 'dm-worker', 'internal', 'medium', 'the length of source ID %s is more than max allowed value %s'),
   WorkerRelayBinlogName: def(40007, 'WorkerRelayBinlogName', 'dm-worker', 'internal', 'medium', 'relay-binlog-name %s not valid'),
 
+  // class schema-tracker
+  SchemaTrackerInvalidJSON: def(44001, 'SchemaTrackerInvalidJSON', 'schema-tracker', 'downstream', 'high', 'saved schema of %s is not proper JSON', 'Please repair the saved table definitions with `binlog-schema set`, or restart the task from a position whose schema is known.'),
+  SchemaTrackerCannotGetTable: def(44005, 'SchemaTrackerCannotGetTable', 'schema-tracker', 'internal', 'high', 'cannot get table info for %s from schema tracker', 'Please set the table definition with `binlog-schema set`, then resume the task.'),
+  SchemaTrackerCannotExecDDL: def(44006, 'SchemaTrackerCannotExecDDL', 'schema-tracker', 'internal', 'high', 'cannot track DDL: %s'),
+  SchemaTrackerInvalidCreateTableStmt: def(44009, 'SchemaTrackerInvalidCreateTableStmt', 'schema-tracker', 'internal', 'medium', '%s is not a valid `CREATE TABLE` statement'),
+
   // dm-ts additions for running tasks (`dm run`, subtasks) where DM has no code: 51001–51099
   TaskModeNotAvailable: def(51001, 'TaskModeNotAvailable', 'config', 'internal', 'medium', 'task-mode `%s` is not available in this version of dm-ts yet (only `full` is)', 'Use `task-mode: full` for now; incremental replication (`all`, `incremental`) arrives with the sync unit.'),
   SubtaskUnexpected: def(51002, 'SubtaskUnexpected', 'dm-worker', 'internal', 'high', 'subtask failed unexpectedly: %s', 'Please check the log; run the task again to resume from its checkpoints.'),
