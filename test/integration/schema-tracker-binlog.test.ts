@@ -56,7 +56,7 @@ test('each row event decodes with the table definition of its binlog position', 
   }
   assert.equal(ddls, 5, 'CREATE DATABASE, CREATE TABLE, two ALTERs, RENAME were tracked');
   assert.deepEqual(
-    seen.map((s) => ({ table: s.table, row: Object.fromEntries(s.names.map((n, i) => [n, s.row[i]])) })),
+    seen.map((s) => ({ table: s.table, row: Object.fromEntries(s.names.map((n, i): [string, unknown] => [String(n), s.row[i]])) })),
     [
       { table: 'app.t', row: { id: 4294967295, a: -1, b: 'Grüße' } },
       { table: 'app.t', row: { id: 2, c: '12.50', b: 'zwei' } },
