@@ -11,6 +11,7 @@ import type { TableFilter } from '../../filter/table-filter.js';
 import { quoteId, quoteTable } from '../../mysql/identifier.js';
 import type { ColumnInfo } from './row-encoder.js';
 import { pickSplitColumn, type IndexInfo, type KeyColumnInfo } from './table-chunker.js';
+import { cellText, type ResultRow } from './result-text.js';
 
 export interface TableEntry {
   readonly schema: string;
@@ -36,19 +37,11 @@ function placeholders(n: number): string {
   return Array.from({ length: n }, () => '?').join(',');
 }
 
-type Row = Record<string, unknown>;
-
-function str(v: unknown): string {
-  if (typeof v === 'string') return v;
-  if (Buffer.isBuffer(v)) return v.toString('utf8');
-  if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return String(v);
-  return '';
-}
 
 /** Lists what `filter` selects. `conn` must return text (not `character_set_results = binary`). */
 export async function readCatalog(conn: Connection, filter: TableFilter, opts: { views: boolean }): Promise<Catalog> {
   const [schemaRows] = await conn.query<RowDataPacket[]>('SELECT SCHEMA_NAME AS s FROM information_schema.SCHEMATA ORDER BY SCHEMA_NAME');
-  const candidates = schemaRows.map((r) => str((r as Row).s)).filter((s) => filter.matchSchema(s));
+  const candidates = schemaRows.map((r) => cellText((r as ResultRow).s)).filter((s) => filter.matchSchema(s));
   if (candidates.length === 0) return { schemas: [], tables: [] };
   const ph = placeholders(candidates.length);
   const [tableRows] = await conn.query<RowDataPacket[]>(
@@ -66,33 +59,33 @@ export async function readCatalog(conn: Connection, filter: TableFilter, opts: {
 
   const key = (s: string, t: string): string => `${s}\u0000${t}`;
   const cols = new Map<string, { dump: ColumnInfo[]; all: KeyColumnInfo[] }>();
-  for (const r of colRows as Row[]) {
-    const k = key(str(r.s), str(r.t));
+  for (const r of colRows as ResultRow[]) {
+    const k = key(cellText(r.s), cellText(r.t));
     let e = cols.get(k);
     if (!e) cols.set(k, (e = { dump: [], all: [] }));
-    const name = str(r.c);
-    const dataType = str(r.dt).toLowerCase();
-    e.all.push({ name, dataType, nullable: str(r.n) === 'YES' });
-    if (!GENERATED.test(str(r.x))) e.dump.push({ name, dataType, charset: r.cs === null || r.cs === undefined ? null : str(r.cs) });
+    const name = cellText(r.c);
+    const dataType = cellText(r.dt).toLowerCase();
+    e.all.push({ name, dataType, nullable: cellText(r.n) === 'YES' });
+    if (!GENERATED.test(cellText(r.x))) e.dump.push({ name, dataType, charset: r.cs === null || r.cs === undefined ? null : cellText(r.cs) });
   }
   const idx = new Map<string, IndexInfo[]>();
-  for (const r of idxRows as Row[]) {
-    const k = key(str(r.s), str(r.t));
+  for (const r of idxRows as ResultRow[]) {
+    const k = key(cellText(r.s), cellText(r.t));
     let list = idx.get(k);
     if (!list) idx.set(k, (list = []));
-    const name = str(r.i);
+    const name = cellText(r.i);
     let ix = list.find((i) => i.name === name) as { name: string; unique: boolean; columns: string[] } | undefined;
     if (!ix) list.push((ix = { name, unique: Number(r.nu) === 0, columns: [] }));
-    ix.columns.push(str(r.c));
+    ix.columns.push(cellText(r.c));
   }
 
   const tables: TableEntry[] = [];
   const withTables = new Set<string>();
   const hasAnyTable = new Set<string>();
-  for (const r of tableRows as Row[]) {
-    const schema = str(r.s);
-    const name = str(r.t);
-    const type = str(r.ty).toUpperCase();
+  for (const r of tableRows as ResultRow[]) {
+    const schema = cellText(r.s);
+    const name = cellText(r.t);
+    const type = cellText(r.ty).toUpperCase();
     hasAnyTable.add(schema);
     if (!filter.matchTable(schema, name)) continue;
     const kind = type === 'VIEW' || type === 'SYSTEM VIEW' ? 'view' : type === 'SEQUENCE' ? 'sequence' : 'table';
@@ -103,7 +96,7 @@ export async function readCatalog(conn: Connection, filter: TableFilter, opts: {
       schema,
       name,
       kind,
-      engine: r.e === null || r.e === undefined ? null : str(r.e),
+      engine: r.e === null || r.e === undefined ? null : cellText(r.e),
       estimatedRows: Number(r.r ?? 0) || 0,
       columns: c?.dump ?? [],
       splitColumn: kind === 'table' && c ? pickSplitColumn(c.all, idx.get(key(schema, name)) ?? []) : undefined,
@@ -114,21 +107,21 @@ export async function readCatalog(conn: Connection, filter: TableFilter, opts: {
   return { schemas, tables };
 }
 
-function firstRow(rows: unknown): Row {
-  const r = (rows as Row[])[0];
+function firstRow(rows: unknown): ResultRow {
+  const r = (rows as ResultRow[])[0];
   if (!r) throw new Error('empty result');
   return r;
 }
 
 export async function showCreateDatabase(conn: Connection, schema: string): Promise<string> {
   const [rows] = await conn.query<RowDataPacket[]>(`SHOW CREATE DATABASE ${quoteId(schema)}`);
-  return str(firstRow(rows)['Create Database']);
+  return cellText(firstRow(rows)['Create Database']);
 }
 
 export async function showCreateTable(conn: Connection, schema: string, table: string): Promise<string> {
   const [rows] = await conn.query<RowDataPacket[]>(`SHOW CREATE TABLE ${quoteTable(schema, table)}`);
   const r = firstRow(rows);
-  return str(r['Create Table'] ?? r['Create View'] ?? r['Create Sequence']);
+  return cellText(r['Create Table'] ?? r['Create View'] ?? r['Create Sequence']);
 }
 
 export interface ViewDefinition {
@@ -141,8 +134,8 @@ export async function showCreateView(conn: Connection, schema: string, view: str
   const [rows] = await conn.query<RowDataPacket[]>(`SHOW CREATE VIEW ${quoteTable(schema, view)}`);
   const r = firstRow(rows);
   return {
-    createView: str(r['Create View']),
-    characterSetClient: str(r.character_set_client) || 'utf8mb4',
-    collationConnection: str(r.collation_connection) || 'utf8mb4_general_ci',
+    createView: cellText(r['Create View']),
+    characterSetClient: cellText(r.character_set_client) || 'utf8mb4',
+    collationConnection: cellText(r.collation_connection) || 'utf8mb4_general_ci',
   };
 }

@@ -31,6 +31,7 @@ import { DmError } from '../../observability/dm-error.js';
 import { E } from '../../observability/error-catalogue.js';
 import { quoteTable } from '../../mysql/identifier.js';
 import type { BinlogPoint } from './metadata-file.js';
+import { cellText, type ResultRow } from './result-text.js';
 
 export type ConsistencyMode = 'auto' | 'flush' | 'lock' | 'snapshot' | 'none';
 export type Flavor = 'mysql' | 'mariadb';
@@ -63,16 +64,8 @@ export interface ConsistentSnapshot {
   readonly unused: Connection[];
 }
 
-type Row = Record<string, unknown>;
 
-function text(v: unknown): string {
-  if (typeof v === 'string') return v;
-  if (Buffer.isBuffer(v)) return v.toString('utf8');
-  if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return String(v);
-  return '';
-}
-
-async function rows(conn: Connection, sql: string, params?: unknown[]): Promise<Row[]> {
+async function rows(conn: Connection, sql: string, params?: unknown[]): Promise<ResultRow[]> {
   const [r] = await conn.query<RowDataPacket[]>(sql, params);
   return r;
 }
@@ -84,7 +77,7 @@ function errno(e: unknown): number {
 
 /** `SHOW MASTER STATUS` (`SHOW BINARY LOG STATUS` on MySQL ≥ 8.4) with the server's GTID set. */
 export async function readBinlogPosition(conn: Connection, flavor: Flavor): Promise<BinlogPoint | undefined> {
-  let status: Row[];
+  let status: ResultRow[];
   try {
     status = await rows(conn, 'SHOW MASTER STATUS');
   } catch (e) {
@@ -92,15 +85,15 @@ export async function readBinlogPosition(conn: Connection, flavor: Flavor): Prom
     status = await rows(conn, 'SHOW BINARY LOG STATUS');
   }
   const r = status[0];
-  if (!r || !text(r.File)) return undefined;
+  if (!r || !cellText(r.File)) return undefined;
   let gtid = '';
   if (flavor === 'mysql') {
-    gtid = text(r.Executed_Gtid_Set);
+    gtid = cellText(r.Executed_Gtid_Set);
   } else {
     const g = await rows(conn, 'SELECT @@GLOBAL.gtid_binlog_pos AS g');
-    gtid = text(g[0]?.g);
+    gtid = cellText(g[0]?.g);
   }
-  return { file: text(r.File), pos: Number(text(r.Position)), gtid: gtid.replace(/\s+/g, '') };
+  return { file: cellText(r.File), pos: Number(cellText(r.Position)), gtid: gtid.replace(/\s+/g, '') };
 }
 
 /** Starts a read-only REPEATABLE READ transaction with a consistent snapshot on `conn`. */
@@ -118,7 +111,7 @@ export async function startSnapshot(conn: Connection): Promise<void> {
 /** MariaDB: the binlog position matching this session's consistent snapshot. */
 async function snapshotPosition(conn: Connection): Promise<string> {
   const r = await rows(conn, "SHOW SESSION STATUS LIKE 'binlog_snapshot_%'");
-  const get = (name: string): string => text(r.find((x) => text(x.Variable_name).toLowerCase() === name)?.Value);
+  const get = (name: string): string => cellText(r.find((x) => cellText(x.Variable_name).toLowerCase() === name)?.Value);
   return `${get('binlog_snapshot_file')}:${get('binlog_snapshot_position')}`;
 }
 
@@ -220,7 +213,7 @@ async function snapshotResult(p: ConsistencyPlan, a: Alignment): Promise<Consist
   let position: BinlogPoint | undefined;
   if (file && pos > 0) {
     const g = await rows(p.meta, 'SELECT BINLOG_GTID_POS(?, ?) AS g', [file, pos]);
-    position = { file, pos, gtid: text(g[0]?.g) };
+    position = { file, pos, gtid: cellText(g[0]?.g) };
   }
   await p.whileConsistent?.();
   return { method: 'snapshot', position, workers: a.aligned, unused: a.others };
@@ -228,7 +221,7 @@ async function snapshotResult(p: ConsistencyPlan, a: Alignment): Promise<Consist
 
 async function binlogEnabled(meta: Connection): Promise<boolean> {
   const r = await rows(meta, 'SELECT @@GLOBAL.log_bin AS b');
-  return ['1', 'ON'].includes(text(r[0]?.b).toUpperCase());
+  return ['1', 'ON'].includes(cellText(r[0]?.b).toUpperCase());
 }
 
 /** Pins the snapshot (see the module comment). */
