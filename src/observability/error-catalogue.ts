@@ -115,9 +115,14 @@ export const E = Object.freeze({
 
   // class sync-unit
   SyncUnitDMLStatementFound: def(36014, 'SyncUnitDMLStatementFound', 'sync-unit', 'internal', 'high', 'only support ROW format binlog, %s', 'Please set `binlog_format=ROW` (and `binlog_row_image=FULL`) on the upstream, then restart the task from a position written in ROW format.'),
+  SyncerUnitBinlogEventFilter: def(36015, 'SyncerUnitBinlogEventFilter', 'sync-unit', 'internal', 'high', 'binlog event filter rule with action Error matched: %s', 'A `filters` rule with `action: Error` matched this event, so the task stopped as configured. Change the rule, or resolve the DDL with `handle-error <task> skip`, then resume the task.'),
+  SyncerUnitDDLOnMultipleTable: def(36022, 'SyncerUnitDDLOnMultipleTable', 'sync-unit', 'internal', 'high', 'ddl on multiple table: %s not supported', 'It is recommended to include only one DDL operation in a statement executed upstream. Please manually handle it using dmctl (skipping the DDL statement or replacing the DDL statement with a specified DDL statement). For details, see https://docs.pingcap.com/tidb/stable/handle-failed-ddl-statements'),
   SyncerUnitDMLColumnNotMatch: def(36027, 'SyncerUnitDMLColumnNotMatch', 'sync-unit', 'internal', 'high', "Column count doesn't match value count: %s (columns) vs %s (values)", 'Please check the log files to see if a related DDL has been skipped or not executed; repair the tracked schema with `binlog-schema set` if needed.'),
   SyncerUnitGenTableRouter: def(36031, 'SyncerUnitGenTableRouter', 'sync-unit', 'internal', 'high', 'generate table router: %s', 'Please check `routes` config in task configuration file.'),
   SyncerUnitGenBAList: def(36060, 'SyncerUnitGenBAList', 'sync-unit', 'internal', 'high', 'generate block allow list: %s', 'Please check the `block-allow-list` config in task configuration file.'),
+  SyncerUnitHandleDDLFailed: def(36061, 'SyncerUnitHandleDDLFailed', 'sync-unit', 'downstream', 'high', 'fail to handle ddl job for %s', 'The downstream rejected the DDL at the position shown. Fix the cause and resume, or resolve it with `handle-error <task> skip` (skip this DDL) or `handle-error <task> replace "<sql>;"` (run other statements instead), then resume the task.'),
+  SyncerOperatorNotExist: def(36065, 'SyncerOperatorNotExist', 'sync-unit', 'internal', 'low', 'error operator not exist, position: %s', 'There is no error to handle at that position; check `query-status` (or the `dm run` output) for the position of the current error.'),
+  SyncerParseDDL: def(36067, 'SyncerParseDDL', 'sync-unit', 'internal', 'high', 'parse DDL: %s', 'Please confirm your DDL statement is correct and needed. Skip it with `handle-error <task> skip`, or run an equivalent with `handle-error <task> replace "<sql>;"`, then resume the task.'),
   SyncerGetEvent: def(36069, 'SyncerGetEvent', 'sync-unit', 'upstream', 'high', 'get binlog event error: %s', 'Please check if the binlog file could be parsed by `mysqlbinlog`.'),
 
   // class dm-worker (source configuration)
@@ -132,9 +137,9 @@ export const E = Object.freeze({
   SchemaTrackerInvalidCreateTableStmt: def(44009, 'SchemaTrackerInvalidCreateTableStmt', 'schema-tracker', 'internal', 'medium', '%s is not a valid `CREATE TABLE` statement'),
 
   // dm-ts additions for running tasks (`dm run`, subtasks) where DM has no code: 51001–51099
-  TaskModeNotAvailable: def(51001, 'TaskModeNotAvailable', 'config', 'internal', 'medium', 'task-mode `%s` is not available in this version of dm-ts yet (only `full` is)', 'Use `task-mode: full` for now; incremental replication (`all`, `incremental`) arrives with the sync unit.'),
   SubtaskUnexpected: def(51002, 'SubtaskUnexpected', 'dm-worker', 'internal', 'high', 'subtask failed unexpectedly: %s', 'Please check the log; run the task again to resume from its checkpoints.'),
   ConfigInvalidConsistency: def(51003, 'ConfigInvalidConsistency', 'config', 'internal', 'medium', 'invalid `--consistency %s` in mydumpers extra-args', 'Use one of auto, flush, lock, snapshot, none.'),
+  SyncerUnitExecDML: def(51004, 'SyncerUnitExecDML', 'sync-unit', 'downstream', 'high', 'fail to apply row changes of upstream transaction %s downstream: %s', 'The downstream rejected a statement of the replicated transaction (shown). Check the downstream table against the upstream one (a skipped DDL, a stricter sql_mode, a missing table); the task resumes exactly from its checkpoint once fixed.'),
 
   // dm-ts additions for `dm diff` (DM has no diff command, so no codes): 52001–52099 are reserved for it
   DiffInvalidOption: def(52001, 'DiffInvalidOption', 'config', 'internal', 'medium', 'dm diff: invalid %s %s: %s', 'Please check the `dm diff` options (`dm diff --help` shows the syntax).'),

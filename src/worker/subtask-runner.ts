@@ -1,7 +1,8 @@
 /**
  * Runs one subtask (one task on one source) through its units in order, as DM's subtask does: `full` =
- * dump → load. On (re)start it skips to the last non-fresh unit: a load with checkpoints resumes without
- * re-dumping; otherwise the dump starts over (a dump is not resumable — DM behaves the same).
+ * dump → load, `all` = dump → load → sync, `incremental` = sync. On (re)start it skips to the last non-fresh
+ * unit: a sync with a checkpoint resumes the sync; a load with checkpoints resumes without re-dumping;
+ * otherwise the dump starts over (a dump is not resumable — DM behaves the same).
  *
  * Invariants: every unit created is closed; errors are reported as coded DmErrors in the outcome, never
  * thrown past `run`; an abort (Ctrl-C, stop) leaves checkpoints so the next run resumes.
@@ -15,21 +16,25 @@ import { DumpUnit, type DumpStatus } from '../units/dump/dump-unit.js';
 import type { ConsistencyMode } from '../units/dump/consistency.js';
 import { LoadUnit, type LoadStatus } from '../units/load/load-unit.js';
 import type { Unit } from '../units/unit.js';
+import { SyncUnit, type SyncStatus } from '../units/sync/sync-unit.js';
 import { DmError, isDmError } from '../observability/dm-error.js';
 import { E } from '../observability/error-catalogue.js';
 
-export type SubtaskStage = 'new' | 'dump' | 'load' | 'finished' | 'paused' | 'error';
+export type SubtaskStage = 'new' | 'dump' | 'load' | 'sync' | 'finished' | 'paused' | 'error';
 
 export interface SubtaskStatus {
   readonly sourceId: string;
   readonly stage: SubtaskStage;
   readonly dump?: DumpStatus | undefined;
   readonly load?: LoadStatus | undefined;
+  readonly sync?: SyncStatus | undefined;
   readonly errors: readonly DmError[];
 }
 
 export interface SubtaskRunnerOptions {
   onLog?: (msg: string) => void;
+  /** The sync unit stops (finished) once it has applied everything the upstream had written. */
+  stopWhenSynced?: boolean;
 }
 
 /** The block-allow list of a subtask (everything but system schemas when it has none). */
@@ -68,6 +73,7 @@ export class SubtaskRunner {
   private stage: SubtaskStage = 'new';
   private dumpStatus: DumpStatus | undefined;
   private loadStatus: LoadStatus | undefined;
+  private syncUnit: SyncUnit | undefined;
   private readonly errors: DmError[] = [];
 
   constructor(
@@ -76,7 +82,7 @@ export class SubtaskRunner {
   ) {}
 
   status(): SubtaskStatus {
-    return { sourceId: this.cfg.sourceId, stage: this.stage, dump: this.dumpStatus, load: this.loadStatus, errors: [...this.errors] };
+    return { sourceId: this.cfg.sourceId, stage: this.stage, dump: this.dumpStatus, load: this.loadStatus, sync: this.syncUnit?.status(), errors: [...this.errors] };
   }
 
   private log(msg: string): void {
@@ -87,64 +93,91 @@ export class SubtaskRunner {
   async run(signal: AbortSignal): Promise<SubtaskStatus> {
     const cfg = this.cfg;
     try {
-      if (cfg.taskMode !== 'full') throw DmError.of(E.TaskModeNotAvailable, [cfg.taskMode]);
       const filter = tableFilterOf(cfg);
       const router = tableRouterOf(cfg);
       const dir = dumpDirOf(cfg);
-      const load = new LoadUnit({
-        target: cfg.to,
-        dir,
-        taskName: cfg.name,
-        sourceId: cfg.sourceId,
-        metaSchema: cfg.metaSchema,
-        poolSize: cfg.loader.poolSize,
-        filter,
-        router,
-        cleanDumpFile: cfg.cleanDumpFile,
-        mode: 'full',
-        onProgress: (s) => (this.loadStatus = s),
-      });
+      let sync: SyncUnit | undefined;
+      if (cfg.taskMode !== 'full') {
+        sync = new SyncUnit({ cfg, filter, router, dumpDir: cfg.taskMode === 'all' ? dir : undefined, stopWhenSynced: this.opts.stopWhenSynced, onLog: (m) => this.log(m) });
+      }
       try {
-        // the checkpoint table says whether a load already started; the dump dir may not exist yet
-        if (await load.isFresh()) {
-          this.stage = 'dump';
-          const dump = new DumpUnit({
-            source: cfg.from,
-            flavor: cfg.flavor,
-            outputDir: dir,
-            threads: cfg.mydumper.threads,
-            rows: cfg.mydumper.rows,
-            chunkFilesizeMB: cfg.mydumper.chunkFilesize,
-            statementSize: cfg.mydumper.statementSize,
-            ...(cfg.mydumper.where ? { where: cfg.mydumper.where } : {}),
-            consistency: consistencyOf(cfg.mydumper.extraArgs),
-            filter,
-            onProgress: (s) => (this.dumpStatus = s),
-            onLog: (m) => this.log(`dump: ${m}`),
-          });
-          if (!(await this.runUnit(dump, signal))) return this.status();
-          this.log(`dump finished: ${this.dumpStatus?.finishedRows ?? 0} rows in ${this.dumpStatus?.completedTables ?? 0} tables`);
-        } else if (await load.isFinished()) {
-          // finished earlier (the process stopped before it could report so): nothing to redo
-          this.log('load already finished (checkpoints complete)');
+        const syncFresh = sync ? await sync.isFresh() : true;
+        if (cfg.taskMode !== 'incremental' && syncFresh) {
+          if (!(await this.runFull(filter, router, dir, signal))) return this.status();
+        } else if (cfg.taskMode === 'all') {
+          this.log('sync checkpoint found: continuing the incremental replication');
+        }
+        if (!sync) {
           this.stage = 'finished';
           return this.status();
-        } else {
-          this.log('load checkpoints found: resuming the load without dumping again');
         }
-        this.stage = 'load';
-        await load.init();
-        if (!(await this.runUnit(load, signal, false))) return this.status();
+        this.stage = 'sync';
+        this.syncUnit = sync;
+        await sync.init();
+        if (!(await this.runUnit(sync, signal, false))) return this.status();
         this.stage = 'finished';
-        this.log('load finished');
+        this.log('sync finished');
       } finally {
-        await load.close();
+        await sync?.close();
       }
     } catch (e) {
       this.errors.push(toDmError(e));
       this.stage = 'error';
     }
     return this.status();
+  }
+
+  /** Dump (unless a load already started) and load; false when stopped or failed (stage set). */
+  private async runFull(filter: TableFilter, router: TableRouter, dir: string, signal: AbortSignal): Promise<boolean> {
+    const cfg = this.cfg;
+    const load = new LoadUnit({
+      target: cfg.to,
+      dir,
+      taskName: cfg.name,
+      sourceId: cfg.sourceId,
+      metaSchema: cfg.metaSchema,
+      poolSize: cfg.loader.poolSize,
+      filter,
+      router,
+      cleanDumpFile: cfg.cleanDumpFile,
+      mode: cfg.taskMode === 'all' ? 'all' : 'full',
+      onProgress: (s) => (this.loadStatus = s),
+    });
+    try {
+      // the checkpoint table says whether a load already started; the dump dir may not exist yet
+      if (await load.isFresh()) {
+        this.stage = 'dump';
+        const dump = new DumpUnit({
+          source: cfg.from,
+          flavor: cfg.flavor,
+          outputDir: dir,
+          threads: cfg.mydumper.threads,
+          rows: cfg.mydumper.rows,
+          chunkFilesizeMB: cfg.mydumper.chunkFilesize,
+          statementSize: cfg.mydumper.statementSize,
+          ...(cfg.mydumper.where ? { where: cfg.mydumper.where } : {}),
+          consistency: consistencyOf(cfg.mydumper.extraArgs),
+          filter,
+          onProgress: (s) => (this.dumpStatus = s),
+          onLog: (m) => this.log(`dump: ${m}`),
+        });
+        if (!(await this.runUnit(dump, signal))) return false;
+        this.log(`dump finished: ${this.dumpStatus?.finishedRows ?? 0} rows in ${this.dumpStatus?.completedTables ?? 0} tables`);
+      } else if (await load.isFinished()) {
+        // finished earlier (the process stopped before it could report so): nothing to redo
+        this.log('load already finished (checkpoints complete)');
+        return true;
+      } else {
+        this.log('load checkpoints found: resuming the load without dumping again');
+      }
+      this.stage = 'load';
+      await load.init();
+      if (!(await this.runUnit(load, signal, false))) return false;
+      this.log('load finished');
+      return true;
+    } finally {
+      await load.close();
+    }
   }
 
   /** Runs one unit; false when it stopped with errors or was interrupted (stage set accordingly). */

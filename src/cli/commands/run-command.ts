@@ -1,10 +1,12 @@
 /**
  * `dm run task.yaml --source s1.yaml [...]`: a whole DM task in one process on this machine, no cluster.
- * Every source's subtask runs in parallel (dump → load for `task-mode: full`), progress is printed while it
- * works, and at the end the upstream and downstream are compared with `dm diff`'s engine. Ctrl-C stops
+ * Every source's subtask runs in parallel (dump → load for `full`, then the incremental sync for `all`; the
+ * sync alone for `incremental`), progress is printed while it works. A full task ends with a comparison of
+ * upstream and downstream (`dm diff`'s engine); a task with a sync runs until Ctrl-C, or with
+ * `--exit-when-synced` until it has applied everything the upstream had written, then compares. Ctrl-C stops
  * cleanly at the next checkpoint; running the same command again resumes.
  *
- * Exit codes: 0 = finished and equal; 1 = an error or a difference; 130 = stopped by Ctrl-C.
+ * Exit codes: 0 = finished (and equal, when compared); 1 = an error or a difference; 130 = stopped by Ctrl-C.
  */
 import { Command } from 'commander';
 import { loadSourceConfig } from '../../config/source-config.js';
@@ -27,17 +29,25 @@ function mb(bytes: number): string {
 export function progressLine(s: SubtaskStatus): string {
   const parts: string[] = [`[${s.sourceId}] ${s.stage}`];
   if (s.dump) parts.push(`dump ${s.dump.progress} (${s.dump.finishedRows}/${s.dump.estimateTotalRows} rows, ${s.dump.completedTables}/${s.dump.totalTables} tables)`);
-  if (s.load) parts.push(`load ${progressPercent({ done: s.load.finishedBytes, total: s.load.totalBytes })} (${mb(s.load.finishedBytes)}/${mb(s.load.totalBytes)} MB, ${s.load.completedFiles}/${s.load.totalFiles} files)`);
+  if (s.load && s.stage !== 'sync') parts.push(`load ${progressPercent({ done: s.load.finishedBytes, total: s.load.totalBytes })} (${mb(s.load.finishedBytes)}/${mb(s.load.totalBytes)} MB, ${s.load.completedFiles}/${s.load.totalFiles} files)`);
+  const y = s.sync;
+  if (y) {
+    parts.push(`synced ${y.syncerBinlog}${y.syncerBinlogGtid ? ` gtid ${y.syncerBinlogGtid}` : ''}`);
+    parts.push(`master ${y.masterBinlog}`);
+    parts.push(`lag ${y.secondsBehindMaster}s${y.synced ? ' (synced)' : ''}`);
+    parts.push(`${y.recentTps} txn/s, ${y.recentRowsPerSecond} rows/s (total ${y.totalTransactions} txns, ${y.totalRows} rows)${y.safeMode ? ' | safe mode' : ''}`);
+  }
   return parts.join(' | ');
 }
 
 export function runCommand(): Command {
   return new Command('run')
-    .description('Run a whole DM task in one process on this machine (no cluster): full copy, then a data comparison')
+    .description('Run a whole DM task in one process on this machine (no cluster): full copy and/or incremental replication, then a data comparison')
     .argument('[task]', 'task configuration file (DM task.yaml)')
     .option('-s, --source <files...>', 'source configuration file(s) (DM source.yaml) of every source the task uses')
     .option('--print-sample-config [kind]', 'print a sample task.yaml (or, with `source`, a sample source.yaml) and exit')
-    .option('--no-verify', 'do not compare upstream and downstream when the copy is done')
+    .option('--no-verify', 'do not compare upstream and downstream at the end')
+    .option('--exit-when-synced', 'task-mode all/incremental: stop once everything the upstream has written is applied, then compare')
     .option('--progress-interval <seconds>', 'seconds between progress lines', '5')
     .addHelpText(
       'after',
@@ -45,10 +55,11 @@ export function runCommand(): Command {
 Examples:
   dm run task.yaml --source source1.yaml --source source2.yaml
   dm run task.yaml -s source1.yaml source2.yaml --progress-interval 2
+  dm run incremental-task.yaml -s source1.yaml --exit-when-synced
 
 Ctrl-C stops at the next checkpoint; run the same command again to resume.`,
     )
-    .action(async (taskFile: string | undefined, opts: { source?: string[]; verify: boolean; progressInterval: string; printSampleConfig?: string | boolean }) => {
+    .action(async (taskFile: string | undefined, opts: { source?: string[]; verify: boolean; progressInterval: string; printSampleConfig?: string | boolean; exitWhenSynced?: boolean }) => {
       const log = (s: string): void => void process.stderr.write(`${s}\n`);
       if (opts.printSampleConfig !== undefined) {
         process.stdout.write(opts.printSampleConfig === 'source' ? sampleSourceConfig() : sampleTaskConfig());
@@ -76,7 +87,7 @@ Ctrl-C stops at the next checkpoint; run the same command again to resume.`,
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
 
-      const runners = subtasks.map((st) => new SubtaskRunner(st, { onLog: log }));
+      const runners = subtasks.map((st) => new SubtaskRunner(st, { onLog: log, stopWhenSynced: opts.exitWhenSynced === true }));
       const timer = setInterval(() => runners.forEach((r) => log(progressLine(r.status()))), Math.max(0.5, Number(opts.progressInterval)) * 1000);
       let results: SubtaskStatus[];
       try {
@@ -94,11 +105,12 @@ Ctrl-C stops at the next checkpoint; run the same command again to resume.`,
         log('dm run: stopped; run the same command again to resume.');
         process.exit(130);
       }
+      const what = task.taskMode === 'full' ? 'copy' : 'replication';
       if (!opts.verify) {
-        log('dm run: copy finished (not verified: --no-verify).');
+        log(`dm run: ${what} finished (not verified: --no-verify).`);
         return;
       }
-      log('dm run: copy finished; comparing upstream and downstream ...');
+      log(`dm run: ${what} finished; comparing upstream and downstream ...`);
       const plan = await buildDiffPlan(diffSourcesOf(subtasks), task.targetDatabase);
       const result = await runDiff(plan, {});
       process.stdout.write(renderText(result));

@@ -228,6 +228,41 @@ export class TableModel {
     return k >= 0 ? [k] : [];
   }
 
+  /**
+   * Keys that identify a row: the primary key, then every UNIQUE key made of whole columns (no prefix, no
+   * expression), as column positions. Unique keys on nullable columns are included: for conflict detection
+   * a NULL value simply never matches (callers skip keys with a NULL part).
+   */
+  uniqueKeys(): number[][] {
+    const out: number[][] = [];
+    const pk = this.primaryKey();
+    if (pk.length > 0) out.push(pk);
+    for (const ix of this.indexes) {
+      if (ix.kind !== 'unique') continue;
+      if (ix.columns.some((kp) => kp.column === undefined || kp.length !== undefined)) continue;
+      out.push(ix.columns.map((kp) => this.colIndex(kp.column!)));
+    }
+    this.columns.forEach((c, i) => {
+      if (c.unique && !c.primaryKey) out.push([i]);
+    });
+    return out;
+  }
+
+  /** Whether column `i` compares case-insensitively (a text column whose collation is not `_bin`/`_cs`/binary). */
+  foldsCase(i: number): boolean {
+    const c = this.columns[i];
+    if (!c || !TEXT_TYPES.has(c.type.name) || c.type.binary) return false;
+    const cs = this.columnCharset(c);
+    if (cs === 'binary') return false;
+    const coll = c.type.collate?.toLowerCase();
+    return coll === undefined || !(coll.endsWith('_bin') || coll.endsWith('_cs') || coll.includes('_as_cs'));
+  }
+
+  /** Whether column `i` is generated (its value is computed downstream, never written). */
+  isGenerated(i: number): boolean {
+    return this.columns[i]?.generated !== undefined;
+  }
+
   private columnCharset(c: ColumnDef): string | undefined {
     const t = c.type;
     if (BINARY_TYPES.has(t.name)) return 'binary';

@@ -25,6 +25,8 @@ export interface DmlTarget {
   readonly columns: TableSchema['columns'];
   /** Indexes of the identifying key columns (primary key, else a NOT NULL unique key); empty: all columns. */
   readonly key: readonly number[];
+  /** Columns written by INSERT/UPDATE and compared by a keyless WHERE (default all; generated ones are left out). */
+  readonly writable?: readonly number[] | undefined;
 }
 
 function param(v: RowValue | undefined): unknown {
@@ -39,11 +41,16 @@ function param(v: RowValue | undefined): unknown {
   return v;
 }
 
+/** Column names by position (every column; only `writable` ones are used in SQL). */
 function names(t: DmlTarget): string[] {
   return t.columns.map((c, i) => {
     if (c.name === undefined) throw DmError.of(E.SchemaTrackerCannotGetTable, [`column ${i + 1} of \`${t.schema}\`.\`${t.table}\` has no name`]);
     return c.name;
   });
+}
+
+function writable(t: DmlTarget): readonly number[] {
+  return t.writable ?? t.columns.map((_c, i) => i);
 }
 
 function checkWidth(t: DmlTarget, row: Row): void {
@@ -52,7 +59,7 @@ function checkWidth(t: DmlTarget, row: Row): void {
 
 /** `WHERE k1 = ? AND k2 = ?` (NULL-safe `<=>` when identifying by every column: those may be NULL). */
 function where(t: DmlTarget, cols: string[], row: Row): { sql: string; params: unknown[] } {
-  const idx = t.key.length > 0 ? t.key : cols.map((_c, i) => i);
+  const idx = t.key.length > 0 ? t.key : writable(t);
   const op = t.key.length > 0 ? '=' : '<=>';
   return { sql: idx.map((i) => `${quoteId(cols[i]!)} ${op} ?`).join(' AND '), params: idx.map((i) => param(row[i])) };
 }
@@ -60,14 +67,15 @@ function where(t: DmlTarget, cols: string[], row: Row): { sql: string; params: u
 /** INSERT (or REPLACE in safe mode) of one or more rows in one statement (`multiple-rows`). */
 export function buildInsert(t: DmlTarget, rows: readonly Row[], safeMode: boolean): DmlStatement {
   const cols = names(t);
+  const w = writable(t);
   const params: unknown[] = [];
-  const tuple = `(${cols.map(() => '?').join(',')})`;
+  const tuple = `(${w.map(() => '?').join(',')})`;
   for (const r of rows) {
     checkWidth(t, r);
-    for (const v of r) params.push(param(v));
+    for (const i of w) params.push(param(r[i]));
   }
   return {
-    sql: `${safeMode ? 'REPLACE' : 'INSERT'} INTO ${quoteTable(t.schema, t.table)} (${cols.map(quoteId).join(',')}) VALUES ${rows.map(() => tuple).join(',')}`,
+    sql: `${safeMode ? 'REPLACE' : 'INSERT'} INTO ${quoteTable(t.schema, t.table)} (${w.map((i) => quoteId(cols[i]!)).join(',')}) VALUES ${rows.map(() => tuple).join(',')}`,
     params,
   };
 }
@@ -86,6 +94,29 @@ export function buildUpdate(t: DmlTarget, change: RowChange, safeMode: boolean):
   checkWidth(t, change.after);
   if (safeMode) return [buildDelete(t, change.before), buildInsert(t, [change.after], true)];
   const w = where(t, cols, change.before);
-  const set = cols.map((c) => `${quoteId(c)} = ?`).join(', ');
-  return [{ sql: `UPDATE ${quoteTable(t.schema, t.table)} SET ${set} WHERE ${w.sql} LIMIT 1`, params: [...change.after.map(param), ...w.params] }];
+  const wr = writable(t);
+  const set = wr.map((i) => `${quoteId(cols[i]!)} = ?`).join(', ');
+  return [{ sql: `UPDATE ${quoteTable(t.schema, t.table)} SET ${set} WHERE ${w.sql} LIMIT 1`, params: [...wr.map((i) => param(change.after[i])), ...w.params] }];
+}
+
+/**
+ * DELETE of several rows by key in one statement (`multiple-rows`): `WHERE (k1, k2) IN ((?, ?), …)`. Only for
+ * tables with an identifying key; a keyless table deletes row by row (LIMIT 1 each, duplicates may exist).
+ */
+export function buildDeleteMany(t: DmlTarget, rows: readonly Row[]): DmlStatement {
+  if (t.key.length === 0 || rows.length === 1) {
+    if (rows.length !== 1) throw new Error('buildDeleteMany: a keyless table deletes one row per statement');
+    return buildDelete(t, rows[0]!);
+  }
+  const cols = names(t);
+  const params: unknown[] = [];
+  for (const r of rows) {
+    checkWidth(t, r);
+    for (const i of t.key) params.push(param(r[i]));
+  }
+  const tuple = `(${t.key.map(() => '?').join(',')})`;
+  return {
+    sql: `DELETE FROM ${quoteTable(t.schema, t.table)} WHERE (${t.key.map((i) => quoteId(cols[i]!)).join(',')}) IN (${rows.map(() => tuple).join(',')})`,
+    params,
+  };
 }

@@ -33,6 +33,8 @@ export class SchemaTracker {
   private readonly tables = new Map<string, TableModel>();
   private readonly databases = new Map<string, { name: string; charset?: string | undefined }>();
   private readonly caseSensitive: boolean;
+  /** Bumped on every change, so callers can cache what they derive from table definitions. */
+  generation = 0;
   private readonly serverCharset: string;
 
   constructor(opts: SchemaTrackerOptions = {}) {
@@ -65,11 +67,17 @@ export class SchemaTracker {
     const model = new TableModel(st, schema, this.dbCharset(schema));
     this.ensureDatabase(model.schema);
     this.tables.set(this.key(model.schema, model.name), model);
+    this.generation++;
   }
 
   private ensureDatabase(schema: string, charset?: string): void {
     const k = this.dbKey(schema);
     if (!this.databases.has(k)) this.databases.set(k, { name: schema, charset });
+  }
+
+  /** The tracked model of a table (read-only use), or undefined when it is not tracked. */
+  tableModel(schema: string, table: string): Readonly<TableModel> | undefined {
+    return this.tables.get(this.key(schema, table));
   }
 
   /** The table's definition in the row decoder's terms, or undefined when it is not tracked. */
@@ -105,15 +113,19 @@ export class SchemaTracker {
       throw DmError.of(E.SchemaTrackerCannotExecDDL, [`${e instanceof Error ? e.message : String(e)}: ${sql.slice(0, 200)}`], { cause: e });
     }
     const parts = splitDDL(st, currentSchema || undefined);
-    for (const p of parts) {
-      try {
-        this.applyOne(p, currentSchema);
-      } catch (e) {
-        if (e instanceof DmError) throw e;
-        throw DmError.of(E.SchemaTrackerCannotExecDDL, [`${e instanceof Error ? e.message : String(e)}: ${p.sql.slice(0, 200)}`], { cause: e });
-      }
-    }
+    for (const p of parts) this.applyPiece(p, currentSchema);
     return parts;
+  }
+
+  /** Applies one piece of a split DDL (the sync unit filters the pieces first). Coded errors as applyDdl. */
+  applyPiece(p: SplitDDL, currentSchema: string): void {
+    try {
+      this.applyOne(p, currentSchema);
+      this.generation++;
+    } catch (e) {
+      if (e instanceof DmError) throw e;
+      throw DmError.of(E.SchemaTrackerCannotExecDDL, [`${e instanceof Error ? e.message : String(e)}: ${p.sql.slice(0, 200)}`], { cause: e });
+    }
   }
 
   private model(t: TableName | undefined, currentSchema: string): { key: string; model: TableModel | undefined; schema: string; name: string } {

@@ -1,0 +1,116 @@
+/**
+ * Turns the row operations of one executor batch into SQL text: `compact` folds several changes of the same
+ * row into one (DM's compactor), `multiple-rows` merges consecutive INSERTs (and key DELETEs) of one table
+ * into one statement, safe mode gives REPLACE / DELETE + REPLACE. Values are inlined by the driver's escaping
+ * (`format`), so a whole batch can travel in one round trip.
+ */
+import type { Row } from '../../binlog/row-value.js';
+import { buildDelete, buildDeleteMany, buildInsert, buildUpdate, type DmlStatement } from './dml-builder.js';
+import type { RowOp } from './sync-job.js';
+import type { SyncTable } from './sync-table.js';
+
+export interface BatchSqlOptions {
+  compact: boolean;
+  multipleRows: boolean;
+  /** mysql2's `format`: inlines parameters with the driver's escaping. */
+  format: (sql: string, values: unknown[]) => string;
+}
+
+/** Identity of a row for compaction: its table and identifying key values; undefined when it has no key. */
+function identity(t: SyncTable, row: Row): string | undefined {
+  const key = t.dml.key;
+  if (key.length === 0) return undefined;
+  let s = t.targetKey;
+  for (const i of key) {
+    const v = row[i];
+    if (v === undefined || v === null) return undefined;
+    const p = Buffer.isBuffer(v) ? v.toString('hex') : typeof v === 'string' && t.foldCase[i] ? v.replace(/ +$/, '').toLowerCase() : String(v);
+    s += `|${p.length}:${p}`;
+  }
+  return s;
+}
+
+/**
+ * DM's compaction of the changes of one row within a batch: INSERT+UPDATE → INSERT, UPDATE+UPDATE → UPDATE,
+ * INSERT/UPDATE+DELETE → DELETE, DELETE+INSERT → REPLACE. An UPDATE that changes the key is not folded.
+ * The folded change takes the place of the later one.
+ */
+export function compactOps(ops: readonly RowOp[]): RowOp[] {
+  const out: (RowOp | undefined)[] = [];
+  const last = new Map<string, number>();
+  for (const op of ops) {
+    const img = op.action === 'insert' ? op.after : op.before;
+    const id = identity(op.table, img);
+    if (op.action === 'update') {
+      const idAfter = identity(op.table, op.after);
+      if (id === undefined || idAfter !== id) {
+        // key change: a barrier for both keys
+        if (id !== undefined) last.delete(id);
+        if (idAfter !== undefined) last.delete(idAfter);
+        out.push(op);
+        continue;
+      }
+    }
+    if (id === undefined) {
+      out.push(op);
+      continue;
+    }
+    const pi = last.get(id);
+    const prev = pi === undefined ? undefined : out[pi];
+    let merged: RowOp | undefined;
+    if (prev && prev.table === op.table) {
+      const safe = prev.safe || op.safe;
+      if (prev.action === 'insert' && op.action === 'update') merged = { action: 'insert', table: op.table, after: op.after, safe };
+      else if (prev.action === 'update' && op.action === 'update') merged = { action: 'update', table: op.table, before: prev.before, after: op.after, safe };
+      else if (prev.action === 'insert' && op.action === 'delete') merged = { action: 'delete', table: op.table, before: op.before, safe };
+      else if (prev.action === 'update' && op.action === 'delete') merged = { action: 'delete', table: op.table, before: prev.before, safe };
+      else if (prev.action === 'delete' && op.action === 'insert') merged = { action: 'insert', table: op.table, after: op.after, safe: true };
+    }
+    if (merged) out[pi!] = undefined;
+    last.set(id, out.length);
+    out.push(merged ?? op);
+  }
+  return out.filter((o): o is RowOp => o !== undefined);
+}
+
+/** SQL statements (text, values inlined) for the operations, in order. */
+export function batchSql(ops: readonly RowOp[], o: BatchSqlOptions): string[] {
+  const list = o.compact ? compactOps(ops) : ops;
+  const out: string[] = [];
+  const emit = (s: DmlStatement): void => void out.push(o.format(s.sql, s.params));
+  let i = 0;
+  while (i < list.length) {
+    const op = list[i]!;
+    if (op.action === 'insert') {
+      const rows: Row[] = [op.after];
+      let j = i + 1;
+      if (o.multipleRows) {
+        while (j < list.length) {
+          const n = list[j]!;
+          if (n.action !== 'insert' || n.table !== op.table || n.safe !== op.safe || rows.length >= 512) break;
+          rows.push(n.after);
+          j++;
+        }
+      }
+      emit(buildInsert(op.table.dml, rows, op.safe));
+      i = j;
+    } else if (op.action === 'delete') {
+      const rows: Row[] = [op.before];
+      let j = i + 1;
+      if (o.multipleRows && op.table.dml.key.length > 0) {
+        while (j < list.length) {
+          const n = list[j]!;
+          if (n.action !== 'delete' || n.table !== op.table || rows.length >= 512) break;
+          rows.push(n.before);
+          j++;
+        }
+      }
+      emit(rows.length === 1 ? buildDelete(op.table.dml, rows[0]!) : buildDeleteMany(op.table.dml, rows));
+      i = j;
+    } else {
+      for (const s of buildUpdate(op.table.dml, { before: op.before, after: op.after }, op.safe)) emit(s);
+      i++;
+    }
+  }
+  return out;
+}
