@@ -85,6 +85,11 @@ export class SubtaskRunner {
     return { sourceId: this.cfg.sourceId, stage: this.stage, dump: this.dumpStatus, load: this.loadStatus, sync: this.syncUnit?.status(), errors: [...this.errors] };
   }
 
+  /** Internal state of the running units, for debugging (`kill -USR2` on `dm run`). */
+  debugState(): string {
+    return `[${this.cfg.sourceId}] ${this.stage}: ${this.syncUnit?.debugState() ?? ''}`;
+  }
+
   private log(msg: string): void {
     this.opts.onLog?.(`[${this.cfg.sourceId}] ${msg}`);
   }

@@ -50,3 +50,61 @@ export function runDm(args: string[], opts: DmRunOptions = {}): Promise<DmRun> {
     });
   });
 }
+
+export interface DmProcess {
+  /** Resolves when the process has exited. */
+  readonly done: Promise<DmRun>;
+  /** Output so far. */
+  stderr(): string;
+  /** Ctrl-C. */
+  interrupt(): void;
+  /** kill -9. */
+  kill(): void;
+  /** Resolves once stderr matches `re` (rejects if the process exits first). */
+  waitFor(re: RegExp, timeoutMs?: number): Promise<void>;
+}
+
+/** Starts `dm` in the background (for long-running `dm run` tasks that a test stops or kills). */
+export function startDm(args: string[], opts: { env?: Record<string, string>; cwd?: string } = {}): DmProcess {
+  const p = spawn(process.execPath, [...CLI, ...args], { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  let exited = false;
+  const listeners: Array<() => void> = [];
+  p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  p.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    for (const l of [...listeners]) l();
+  });
+  const done = new Promise<DmRun>((resolve, reject) => {
+    p.on('error', reject);
+    p.on('close', (code, signal) => {
+      exited = true;
+      for (const l of [...listeners]) l();
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+  return {
+    done,
+    stderr: () => stderr,
+    interrupt: () => void p.kill('SIGINT'),
+    kill: () => void p.kill('SIGKILL'),
+    waitFor: (re, timeoutMs = 120_000) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => finish(new Error(`timed out waiting for ${String(re)}; stderr:\n${stderr.slice(-3000)}`)), timeoutMs);
+        const check = (): void => {
+          if (re.test(stderr)) finish();
+          else if (exited) finish(new Error(`dm exited before ${String(re)}; stderr:\n${stderr.slice(-3000)}`));
+        };
+        const finish = (err?: Error): void => {
+          clearTimeout(timer);
+          const i = listeners.indexOf(check);
+          if (i >= 0) listeners.splice(i, 1);
+          if (err) reject(err);
+          else resolve();
+        };
+        listeners.push(check);
+        check();
+      }),
+  };
+}

@@ -88,6 +88,8 @@ Ctrl-C stops at the next checkpoint; run the same command again to resume.`,
       process.on('SIGTERM', onSignal);
 
       const runners = subtasks.map((st) => new SubtaskRunner(st, { onLog: log, stopWhenSynced: opts.exitWhenSynced === true }));
+      const onDebug = (): void => runners.forEach((r) => log(`debug ${r.debugState()}`));
+      process.on('SIGUSR2', onDebug);
       const timer = setInterval(() => runners.forEach((r) => log(progressLine(r.status()))), Math.max(0.5, Number(opts.progressInterval)) * 1000);
       let results: SubtaskStatus[];
       try {
@@ -96,6 +98,7 @@ Ctrl-C stops at the next checkpoint; run the same command again to resume.`,
         clearInterval(timer);
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
+        process.off('SIGUSR2', onDebug);
       }
       for (const r of results) log(progressLine(r));
       const failed = results.filter((r) => r.errors.length > 0);

@@ -121,6 +121,13 @@ export class ExecutorPool {
     return this.inflight.length - this.head;
   }
 
+  /** Internal state for debugging stalls (`kill -USR2` on `dm run`). */
+  debugState(): string {
+    const h = this.inflight[this.head];
+    const ex = this.executors.map((e) => e.debugState()).join('; ');
+    return `pending ${this.pending}, head ${h ? `seq ${h.seq} exec ${h.executor} done ${h.done} id ${h.id}` : '-'}, keys ${this.causality.size}, waiters ${this.waiters.length}, executors: ${ex}`;
+  }
+
   /** Registers the next upstream transaction (in binlog order). */
   begin(): TxnHandle {
     const t: TxnHandle = { seq: this.seqNext++, executor: -1, keys: [], id: '', end: this.wmLoc, ts: 0, done: false };
@@ -271,6 +278,9 @@ class Executor {
   /** Ids of transactions this executor committed that the watermark has not passed yet. */
   private mine: Pending[] = [];
   private last: BinlogLocation | undefined;
+  /** Complete transactions inside the open downstream transaction, and its row count. */
+  private openFinals: TxnHandle[] = [];
+  private openRows = 0;
   private wake: (() => void) | undefined;
   private closed = false;
   private loop: Promise<void> | undefined;
@@ -279,6 +289,12 @@ class Executor {
     private readonly pool: ExecutorPool,
     readonly index: number,
   ) {}
+
+  private phase = 'idle';
+
+  debugState(): string {
+    return `#${this.index} ${this.phase} q=${this.queue.length}/${this.queuedRows} inTxn=${this.inTxn} mine=${this.mine.length}`;
+  }
 
   /** Queued rows plus one for a busy executor (the dispatcher prefers idle ones). */
   get load(): number {
@@ -331,6 +347,7 @@ class Executor {
     const o = this.pool.opts;
     while (!this.closed) {
       if (this.queue.length === 0) {
+        this.phase = 'wait-work';
         await this.waitWork();
         continue;
       }
@@ -338,6 +355,7 @@ class Executor {
       // the watermark must pass some of this executor's transactions before it takes on more
       this.prune();
       if (this.mine.length > MAX_PENDING_IDS && !this.inTxn) {
+        this.phase = 'wait-watermark';
         await this.pool.change();
         continue;
       }
@@ -354,8 +372,14 @@ class Executor {
       const commit = taken[taken.length - 1]!.final;
       const ops: RowOp[] = [];
       for (const p of taken) for (const op of p.ops) ops.push(op);
-      const finals = taken.filter((p) => p.final).map((p) => p.txn);
+      // transactions completed in a batch that cannot commit yet (a large one follows in the same downstream
+      // transaction) are committed — and marked done — with the batch that ends it
+      for (const p of taken) if (p.final) this.openFinals.push(p.txn);
+      const finals = commit ? this.openFinals.splice(0) : [];
+      this.openRows += ops.length;
+      this.phase = 'apply';
       await this.apply(ops, finals, commit);
+      this.phase = 'applied';
       this.pool.notify();
     }
   }
@@ -440,7 +464,9 @@ class Executor {
       this.last = last;
       this.retained = [];
       this.retainedBytes = 0;
-      this.pool.committed(finals, ops.length);
+      const rows = this.openRows;
+      this.openRows = 0;
+      this.pool.committed(finals, rows);
     }
   }
 

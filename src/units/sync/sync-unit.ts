@@ -140,6 +140,7 @@ export class SyncUnit implements Unit<SyncStatus> {
   private blockingDDL: string | undefined;
   private sample = { at: Date.now(), txns: 0, rows: 0, tps: 0, rps: 0 };
   private fresh = true;
+  private step = 'init';
   /** Position mode: the GTID set followed by hand (GTID mode: the replica client's). */
   private posModeGtids: GtidSet | undefined;
 
@@ -356,7 +357,9 @@ export class SyncUnit implements Unit<SyncStatus> {
         decoder.file = raw.file;
         if (raw.typeCode !== 15) decoder.checksum = raw.checksumAlg;
         const ev = decoder.decode(raw.raw, raw.logPos > 0 ? raw.logPos - raw.eventSize : 0);
+        this.step = `handle ${ev.type} at ${raw.file}:${raw.logPos}`;
         await this.handle(ev, raw, local.signal);
+        this.step = 'read';
         if (local.signal.aborted) break;
         if (this.cur === undefined && Date.now() - this.lastFlush >= this.cfg.syncer.checkpointFlushInterval * 1000) await this.flush();
       }
@@ -765,6 +768,11 @@ export class SyncUnit implements Unit<SyncStatus> {
     for (const c of [this.control, this.upstream]) await c?.end().catch(() => c.destroy());
     this.control = undefined;
     this.upstream = undefined;
+  }
+
+  /** Internal state for debugging stalls. */
+  debugState(): string {
+    return `step ${this.step}; cur ${this.cur ? `gtid ${this.cur.gtid} ops ${this.cur.ops.length} handle ${this.cur.handle?.seq ?? '-'}` : '-'}; read ${formatLocation(this.readPos)}; pool ${this.pool?.debugState() ?? '-'}`;
   }
 
   /** Whether this unit started from scratch (no checkpoint) on this run. */

@@ -53,7 +53,8 @@ function isMissingTable(e: unknown): boolean {
 
 function text(v: unknown): string {
   if (v === null || v === undefined) return '';
-  return Buffer.isBuffer(v) ? v.toString('utf8') : String(v as string | number);
+  if (Buffer.isBuffer(v)) return v.toString('utf8');
+  return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'bigint' ? v.toString() : JSON.stringify(v);
 }
 
 function loc(name: unknown, pos: unknown, gtid: unknown): BinlogLocation {
@@ -198,6 +199,32 @@ export class SyncerCheckpointStore {
   async loadMark(conn: Queryable, executor: number): Promise<ApplyMark | undefined> {
     const all = await this.load(conn);
     return all.marks.find((m) => m.executor === executor);
+  }
+
+  /** The tracked tables saved with the checkpoint (`binlog-schema list`). */
+  async listTables(conn: Queryable): Promise<Array<{ schema: string; table: string; create: string }>> {
+    const cp = await this.load(conn);
+    return cp.global ? [...cp.global.tracker.tables] : [];
+  }
+
+  /**
+   * Sets (or, with `create` undefined, deletes) one table's saved definition (`binlog-schema update/delete`).
+   * The unit reads it when it next starts. Returns false when there is no checkpoint (or no such table to delete).
+   */
+  async setTable(conn: Queryable, schema: string, table: string, create: string | undefined): Promise<boolean> {
+    const cp = await this.load(conn);
+    if (!cp.global) return false;
+    if (create === undefined) {
+      const [r] = await conn.query<mysql.ResultSetHeader>(`DELETE FROM ${this.table} WHERE id = ? AND cp_schema = ? AND cp_table = ? AND is_global = 0`, [this.sourceId, schema, table]);
+      return r.affectedRows > 0;
+    }
+    const l = cp.global.location;
+    await conn.query(
+      `INSERT INTO ${this.table} (id, cp_schema, cp_table, binlog_name, binlog_pos, binlog_gtid, exit_safe_binlog_name, exit_safe_binlog_pos, exit_safe_binlog_gtid, table_info, is_global)
+       VALUES (?, ?, ?, ?, ?, ?, '', 0, '', ?, 0) ON DUPLICATE KEY UPDATE table_info = VALUES(table_info)`,
+      [this.sourceId, schema, table, l.file, l.pos, l.gtid, JSON.stringify({ create })],
+    );
+    return true;
   }
 
   /** Deletes this source's rows in both tables (`--remove-meta`, a fresh start). */
