@@ -14,7 +14,7 @@
  *   4. after each catch-up, CHECKSUM TABLE of every sbtest table is compared with the upstream.
  * Peak RSS: VmHWM of the replica mariadbd (the whole server, InnoDB buffer pool included) or of the `dm run`
  * process. Each round needs fresh downstreams, so the default is 1 round (DM_BENCH_ROUNDS to repeat, best kept).
- * Env: DM_BENCH_SYNC_SCALE (workload size factor, default 1: 250k oltp_insert + 150k oltp_write_only events,
+ * Env: DM_BENCH_SYNC_PEERS=0 skips the native replicas (profiling dm-ts alone); DM_BENCH_SYNC_SCALE (workload size factor, default 1: 250k oltp_insert + 150k oltp_write_only events,
  * about 30 s of upstream writes), DM_BENCH_SYNC_WORKERS (dm-ts worker-count, default 16), DM_BENCH_SYNC_LIMIT_S
  * (give up on a catch-up after this many seconds, default 1800), DM_BENCH_VERBOSE (pass `dm run`'s log through).
  * If `dm run` has no --exit-when-synced or fails, its row says "not available (why)" and the peers still print.
@@ -369,10 +369,12 @@ export async function syncBench(): Promise<void> {
     let dm: RunResult | undefined;
     let dmWhyNot = dmUnavailable(dmCli);
     for (let i = 0; i < rounds; i++) {
-      log(`round ${i + 1}/${rounds}: MariaDB replica, slave_parallel_threads=0 ...`);
-      native0 = best(native0, await runNative(0, upstream, dumpFile, snap, end, sums));
-      log(`round ${i + 1}/${rounds}: MariaDB replica, slave_parallel_threads=4 optimistic ...`);
-      native4 = best(native4, await runNative(4, upstream, dumpFile, snap, end, sums));
+      if (process.env.DM_BENCH_SYNC_PEERS !== '0') {
+        log(`round ${i + 1}/${rounds}: MariaDB replica, slave_parallel_threads=0 ...`);
+        native0 = best(native0, await runNative(0, upstream, dumpFile, snap, end, sums));
+        log(`round ${i + 1}/${rounds}: MariaDB replica, slave_parallel_threads=4 optimistic ...`);
+        native4 = best(native4, await runNative(4, upstream, dumpFile, snap, end, sums));
+      }
       if (dmWhyNot === undefined) {
         log(`round ${i + 1}/${rounds}: dm-ts dm run --exit-when-synced, worker-count ${WORKERS} ...`);
         const r = await runDm(dmCli, upstream, dumpFile, snap, sums);
@@ -390,15 +392,15 @@ export async function syncBench(): Promise<void> {
     console.log(`  oltp_write_only  ${woW.trx} trx, ${woW.rowEvents} row events, ${woW.rows} rows; upstream wrote it in ${(woMs / 1000).toFixed(2)} s`);
     console.log(`  total            ${total.trx} trx, ${total.rowEvents} row events, ${total.rows} rows (counted by decoding the binlog range) up to ${end.file}:${end.position}`);
     console.log(`catch-up from start until applied up to the end position; best of ${rounds} round(s), fresh downstream each`);
-    console.log(line('MariaDB replica, slave_parallel_threads=0', native0!));
-    console.log(line('MariaDB replica, parallel 4 optimistic', native4!));
+    if (native0) console.log(line('MariaDB replica, slave_parallel_threads=0', native0));
+    if (native4) console.log(line('MariaDB replica, parallel 4 optimistic', native4));
     if (dm) console.log(line(`dm-ts dm run, worker-count ${WORKERS} batch ${BATCH}`, dm));
     else console.log(`${'dm-ts dm run'.padEnd(46)} not available (${dmWhyNot ?? 'no result'})`);
     console.log('peak RSS: VmHWM of the replica mariadbd (whole server, buffer pool included) / of the `dm run` process');
     if (dm) {
       console.log(`dm-ts downstream mariadbd peak RSS: ${mb(dm.serverRssBytes)}`);
       console.log(
-        `ratio native single-thread / dm-ts: ${(native0!.ms / dm.ms).toFixed(2)}x   native 4-thread / dm-ts: ${(native4!.ms / dm.ms).toFixed(2)}x   (catch-up time; higher is better for dm-ts)`,
+        native0 && native4 ? `ratio native single-thread / dm-ts: ${(native0.ms / dm.ms).toFixed(2)}x   native 4-thread / dm-ts: ${(native4.ms / dm.ms).toFixed(2)}x   (catch-up time; higher is better for dm-ts)` : 'ratio: peers skipped (DM_BENCH_SYNC_PEERS=0)',
       );
     }
     console.log(`upstream generation rate: ${perSec(total.trx, insMs + woMs).trim()} trx/s (8 sysbench threads)`);

@@ -730,7 +730,8 @@ export class SyncUnit implements Unit<SyncStatus> {
       this.log(`skipped DDL at ${where} (handle-error skip): ${statementText(sql)}`);
     } else {
       this.failpoints.hit('before-ddl');
-      const recovering = this.exitPoint !== undefined && !this.passed(end, this.exitPoint);
+      // a DDL that starts before the exit point may have run before a crash (its checkpoint not yet flushed)
+      const recovering = this.exitPoint !== undefined && !this.passed({ ...startLoc, gtid: '' }, this.exitPoint);
       for (const r of routed) {
         try {
           await conn.query(r);
