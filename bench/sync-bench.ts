@@ -14,7 +14,7 @@
  *   4. after each catch-up, CHECKSUM TABLE of every sbtest table is compared with the upstream.
  * Peak RSS: VmHWM of the replica mariadbd (the whole server, InnoDB buffer pool included) or of the `dm run`
  * process. Each round needs fresh downstreams, so the default is 1 round (DM_BENCH_ROUNDS to repeat, best kept).
- * Env: DM_BENCH_SYNC_PEERS=0 skips the native replicas (profiling dm-ts alone); DM_BENCH_SYNC_SCALE (workload size factor, default 1: 250k oltp_insert + 150k oltp_write_only events,
+ * Env: DM_BENCH_CPU_PROF=dir writes a CPU profile of `dm run` there; DM_BENCH_SYNC_PEERS=0 skips the native replicas (profiling dm-ts alone); DM_BENCH_SYNC_SCALE (workload size factor, default 1: 250k oltp_insert + 150k oltp_write_only events,
  * about 30 s of upstream writes), DM_BENCH_SYNC_WORKERS (dm-ts worker-count, default 16), DM_BENCH_SYNC_LIMIT_S
  * (give up on a catch-up after this many seconds, default 1800), DM_BENCH_VERBOSE (pass `dm run`'s log through).
  * If `dm run` has no --exit-when-synced or fails, its row says "not available (why)" and the peers still print.
@@ -31,7 +31,9 @@ import type { TableSchema } from '../src/binlog/table-schema.js';
 
 const SCALE = Number(process.env.DM_BENCH_SYNC_SCALE ?? 1);
 const WORKERS = Number(process.env.DM_BENCH_SYNC_WORKERS ?? 16);
-const BATCH = 100;
+/** DM's default automatic safe mode after a start is 60 s; DM_BENCH_SYNC_SAFE_MODE_DURATION overrides it. */
+const SAFE_MODE_DURATION = process.env.DM_BENCH_SYNC_SAFE_MODE_DURATION ?? '60s';
+const BATCH = Number(process.env.DM_BENCH_SYNC_BATCH ?? 100);
 const TABLES = 4;
 const TABLE_SIZE = 10_000;
 const THREADS = 8;
@@ -266,6 +268,7 @@ syncers:
   global:
     worker-count: ${WORKERS}
     batch: ${BATCH}
+    safe-mode-duration: "${SAFE_MODE_DURATION}"
 `,
   );
   return { task, source };
@@ -279,7 +282,8 @@ async function runDm(dmCli: string, upstream: MariaDbServer, dumpFile: string, s
     const { task, source } = dmConfigs(work, upstream, ds, snap);
     const dsPid = serverPid(ds);
     const t0 = performance.now();
-    const child = spawn(process.execPath, [dmCli, 'run', task, '--source', source, '--no-verify', '--exit-when-synced', '--progress-interval', '5'], {
+    const prof = process.env.DM_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.DM_BENCH_CPU_PROF}`] : [];
+    const child = spawn(process.execPath, [...prof, dmCli, 'run', task, '--source', source, '--no-verify', '--exit-when-synced', '--progress-interval', '5'], {
       cwd: work,
       stdio: ['ignore', 'ignore', 'pipe'],
     });

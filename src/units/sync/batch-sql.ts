@@ -12,8 +12,8 @@ import type { SyncTable } from './sync-table.js';
 export interface BatchSqlOptions {
   compact: boolean;
   multipleRows: boolean;
-  /** mysql2's `format`: inlines parameters with the driver's escaping. */
-  format: (sql: string, values: unknown[]) => string;
+  /** The driver's escaping of one value (values are inlined: a batch travels as text). */
+  escape: (v: unknown) => string;
 }
 
 /** Identity of a row for compaction: its table and identifying key values; undefined when it has no key. */
@@ -77,7 +77,8 @@ export function compactOps(ops: readonly RowOp[]): RowOp[] {
 export function batchSql(ops: readonly RowOp[], o: BatchSqlOptions): string[] {
   const list = o.compact ? compactOps(ops) : ops;
   const out: string[] = [];
-  const emit = (s: DmlStatement): void => void out.push(o.format(s.sql, s.params));
+  const emit = (s: DmlStatement): void => void out.push(s.sql);
+  const esc = o.escape;
   let i = 0;
   while (i < list.length) {
     const op = list[i]!;
@@ -92,7 +93,7 @@ export function batchSql(ops: readonly RowOp[], o: BatchSqlOptions): string[] {
           j++;
         }
       }
-      emit(buildInsert(op.table.dml, rows, op.safe));
+      emit(buildInsert(op.table.dml, rows, op.safe, esc));
       i = j;
     } else if (op.action === 'delete') {
       const rows: Row[] = [op.before];
@@ -105,10 +106,10 @@ export function batchSql(ops: readonly RowOp[], o: BatchSqlOptions): string[] {
           j++;
         }
       }
-      emit(rows.length === 1 ? buildDelete(op.table.dml, rows[0]!) : buildDeleteMany(op.table.dml, rows));
+      emit(rows.length === 1 ? buildDelete(op.table.dml, rows[0]!, esc) : buildDeleteMany(op.table.dml, rows, esc));
       i = j;
     } else {
-      for (const s of buildUpdate(op.table.dml, { before: op.before, after: op.after }, op.safe)) emit(s);
+      for (const s of buildUpdate(op.table.dml, { before: op.before, after: op.after }, op.safe, esc)) emit(s);
       i++;
     }
   }

@@ -57,66 +57,85 @@ function checkWidth(t: DmlTarget, row: Row): void {
   if (row.length !== t.columns.length) throw DmError.of(E.SyncerUnitDMLColumnNotMatch, [t.columns.length, row.length]);
 }
 
+/**
+ * How values reach the SQL: as `?` placeholders with a params array (default), or inlined by an escaping
+ * function (the executors send whole batches as text: one pass, no placeholder scan afterwards).
+ */
+export type InlineValue = (v: unknown) => string;
+
+class Values {
+  readonly params: unknown[] = [];
+  constructor(private readonly inline: InlineValue | undefined) {}
+  v(x: RowValue | undefined): string {
+    const p = param(x);
+    if (this.inline) return this.inline(p);
+    this.params.push(p);
+    return '?';
+  }
+}
+
 /** `WHERE k1 = ? AND k2 = ?` (NULL-safe `<=>` when identifying by every column: those may be NULL). */
-function where(t: DmlTarget, cols: string[], row: Row): { sql: string; params: unknown[] } {
+function where(t: DmlTarget, cols: string[], row: Row, vals: Values): string {
   const idx = t.key.length > 0 ? t.key : writable(t);
   const op = t.key.length > 0 ? '=' : '<=>';
-  return { sql: idx.map((i) => `${quoteId(cols[i]!)} ${op} ?`).join(' AND '), params: idx.map((i) => param(row[i])) };
+  let out = '';
+  for (const i of idx) out += `${out ? ' AND ' : ''}${quoteId(cols[i]!)} ${op} ${vals.v(row[i])}`;
+  return out;
 }
 
 /** INSERT (or REPLACE in safe mode) of one or more rows in one statement (`multiple-rows`). */
-export function buildInsert(t: DmlTarget, rows: readonly Row[], safeMode: boolean): DmlStatement {
+export function buildInsert(t: DmlTarget, rows: readonly Row[], safeMode: boolean, inline?: InlineValue): DmlStatement {
   const cols = names(t);
   const w = writable(t);
-  const params: unknown[] = [];
-  const tuple = `(${w.map(() => '?').join(',')})`;
-  for (const r of rows) {
+  const vals = new Values(inline);
+  let sql = `${safeMode ? 'REPLACE' : 'INSERT'} INTO ${quoteTable(t.schema, t.table)} (${w.map((i) => quoteId(cols[i]!)).join(',')}) VALUES `;
+  rows.forEach((r, n) => {
     checkWidth(t, r);
-    for (const i of w) params.push(param(r[i]));
-  }
-  return {
-    sql: `${safeMode ? 'REPLACE' : 'INSERT'} INTO ${quoteTable(t.schema, t.table)} (${w.map((i) => quoteId(cols[i]!)).join(',')}) VALUES ${rows.map(() => tuple).join(',')}`,
-    params,
-  };
+    sql += n === 0 ? '(' : ',(';
+    w.forEach((i, k) => (sql += k === 0 ? vals.v(r[i]) : `,${vals.v(r[i])}`));
+    sql += ')';
+  });
+  return { sql, params: vals.params };
 }
 
-export function buildDelete(t: DmlTarget, row: Row): DmlStatement {
+export function buildDelete(t: DmlTarget, row: Row, inline?: InlineValue): DmlStatement {
   const cols = names(t);
   checkWidth(t, row);
-  const w = where(t, cols, row);
-  return { sql: `DELETE FROM ${quoteTable(t.schema, t.table)} WHERE ${w.sql} LIMIT 1`, params: w.params };
+  const vals = new Values(inline);
+  const w = where(t, cols, row, vals);
+  return { sql: `DELETE FROM ${quoteTable(t.schema, t.table)} WHERE ${w} LIMIT 1`, params: vals.params };
 }
 
 /** UPDATE by the old key; in safe mode DELETE by the old key then REPLACE the new row (idempotent). */
-export function buildUpdate(t: DmlTarget, change: RowChange, safeMode: boolean): DmlStatement[] {
+export function buildUpdate(t: DmlTarget, change: RowChange, safeMode: boolean, inline?: InlineValue): DmlStatement[] {
   const cols = names(t);
   checkWidth(t, change.before);
   checkWidth(t, change.after);
-  if (safeMode) return [buildDelete(t, change.before), buildInsert(t, [change.after], true)];
-  const w = where(t, cols, change.before);
-  const wr = writable(t);
-  const set = wr.map((i) => `${quoteId(cols[i]!)} = ?`).join(', ');
-  return [{ sql: `UPDATE ${quoteTable(t.schema, t.table)} SET ${set} WHERE ${w.sql} LIMIT 1`, params: [...wr.map((i) => param(change.after[i])), ...w.params] }];
+  if (safeMode) return [buildDelete(t, change.before, inline), buildInsert(t, [change.after], true, inline)];
+  const vals = new Values(inline);
+  let set = '';
+  for (const i of writable(t)) set += `${set ? ', ' : ''}${quoteId(cols[i]!)} = ${vals.v(change.after[i])}`;
+  const w = where(t, cols, change.before, vals);
+  return [{ sql: `UPDATE ${quoteTable(t.schema, t.table)} SET ${set} WHERE ${w} LIMIT 1`, params: vals.params }];
 }
 
 /**
  * DELETE of several rows by key in one statement (`multiple-rows`): `WHERE (k1, k2) IN ((?, ?), …)`. Only for
  * tables with an identifying key; a keyless table deletes row by row (LIMIT 1 each, duplicates may exist).
  */
-export function buildDeleteMany(t: DmlTarget, rows: readonly Row[]): DmlStatement {
+export function buildDeleteMany(t: DmlTarget, rows: readonly Row[], inline?: InlineValue): DmlStatement {
   if (t.key.length === 0 || rows.length === 1) {
     if (rows.length !== 1) throw new Error('buildDeleteMany: a keyless table deletes one row per statement');
-    return buildDelete(t, rows[0]!);
+    return buildDelete(t, rows[0]!, inline);
   }
   const cols = names(t);
-  const params: unknown[] = [];
-  for (const r of rows) {
+  const vals = new Values(inline);
+  let sql = `DELETE FROM ${quoteTable(t.schema, t.table)} WHERE (${t.key.map((i) => quoteId(cols[i]!)).join(',')}) IN (`;
+  rows.forEach((r, n) => {
     checkWidth(t, r);
-    for (const i of t.key) params.push(param(r[i]));
-  }
-  const tuple = `(${t.key.map(() => '?').join(',')})`;
-  return {
-    sql: `DELETE FROM ${quoteTable(t.schema, t.table)} WHERE (${t.key.map((i) => quoteId(cols[i]!)).join(',')}) IN (${rows.map(() => tuple).join(',')})`,
-    params,
-  };
+    sql += n === 0 ? '(' : ',(';
+    t.key.forEach((i, k) => (sql += k === 0 ? vals.v(r[i]) : `,${vals.v(r[i])}`));
+    sql += ')';
+  });
+  return { sql: `${sql})`, params: vals.params };
 }

@@ -368,6 +368,8 @@ export class SyncUnit implements Unit<SyncStatus> {
       await client.stop();
       await this.finishStop();
       await this.operators.clearErrors(conn);
+      const st = pool.stats;
+      this.log(`stopped at ${formatLocation(pool.watermark)}: ${st.committedTxns} transactions, ${st.committedRows} row changes in ${st.batches} downstream transactions (${st.retries} retries)`);
       return { interrupted: signal.aborted || !this.opts.stopWhenSynced, errors: [] };
     } catch (e) {
       if (poll) clearInterval(poll);
