@@ -673,37 +673,30 @@ export class SyncUnit implements Unit<SyncStatus> {
     const conn = await this.controlConn();
     const positions = [`${startLoc.file}:${startLoc.pos}`, `${end.file}:${end.pos}`];
     const where = `${startLoc.file}:${startLoc.pos}`;
-    let operator: ErrorOperator | undefined = await this.operators.find(conn, positions);
-    let statements: { sql: string; schema: string }[] = [{ sql, schema: currentSchema }];
-    if (operator?.op === 'replace') statements = operator.sqls.map((s) => ({ sql: s, schema: currentSchema }));
+    const operator: ErrorOperator | undefined = await this.operators.find(conn, positions);
 
-    // parse, split and filter (a `skip` still lets the tracker follow the upstream)
-    const pieces: { p: SplitDDL; schema: string; sql: string }[] = [];
-    for (const s of statements) {
-      let st: Statement;
-      try {
-        st = parseDDL(s.sql);
-      } catch (e) {
-        if (operator?.op === 'skip') {
-          this.log(`skipping unparsable DDL at ${where} (handle-error skip): ${statementText(s.sql)}`);
-          continue;
-        }
-        await this.stopOnDdl(where, DmError.of(E.SyncerParseDDL, [`${statementText(s.sql)} at ${where}: ${e instanceof Error ? e.message : String(e)}`], { cause: e }));
-        return;
+    // the tracker follows the upstream's statement whatever the operator (rows after it are decoded with it)
+    let pieces: SplitDDL[] = [];
+    let st: Statement | undefined;
+    try {
+      st = parseDDL(sql);
+    } catch (e) {
+      if (!operator) {
+        await this.stopOnDdl(where, DmError.of(E.SyncerParseDDL, [`${statementText(sql)} at ${where}: ${e instanceof Error ? e.message : String(e)}`], { cause: e }));
       }
-      if (st.type === 'unsupported') {
-        if (operator?.op === 'replace') {
-          await this.stopOnDdl(where, DmError.of(E.SyncerParseDDL, [`replacement ${statementText(s.sql)} is not a DDL dm-ts can apply`]));
-          return;
-        }
-        this.log(`skipping statement at ${where} (not a table or database DDL): ${statementText(s.sql)}`);
-        continue;
-      }
-      for (const p of splitDDL(st, s.schema || undefined)) if (this.ddlAllowed(p, s.sql)) pieces.push({ p, schema: s.schema, sql: s.sql });
+      this.log(`warning: cannot parse the DDL at ${where} (handle-error ${operator!.op}); the schema tracker does not follow it: ${statementText(sql)}`);
     }
-    if (pieces.length === 0) {
+    if (st?.type === 'unsupported' && !operator) {
+      this.log(`skipping statement at ${where} (not a table or database DDL): ${statementText(sql)}`);
+    } else if (st && st.type !== 'unsupported') {
+      pieces = splitDDL(st, currentSchema || undefined).filter((p) => this.ddlAllowed(p, sql));
+    }
+    // what runs downstream: the routed pieces, the operator's replacement, or nothing (skip)
+    let run: string[] | undefined;
+    if (operator?.op === 'replace') run = operator.sqls.flatMap((x) => this.routeReplacement(x, currentSchema));
+    else if (operator?.op === 'skip') run = [];
+    if (pieces.length === 0 && !operator) {
       pool.skip(end, ts);
-      if (operator) await this.operators.remove(conn, operator.position);
       this.updateRecovery(end);
       return;
     }
@@ -713,31 +706,32 @@ export class SyncUnit implements Unit<SyncStatus> {
     await this.flush(pool.watermark, end);
 
     const routed: string[] = [];
-    for (const { p, schema } of pieces) {
+    for (const p of pieces) {
       try {
-        if (p.table && p.node.type !== 'createTable') await this.ensureTracked(p.table.schema ?? schema, p.table.name).catch(() => undefined);
-        if (p.node.type === 'createTable' && p.node.like) await this.ensureTracked(p.node.like.schema ?? schema, p.node.like.name).catch(() => undefined);
-        this.tracker.applyPiece(p, schema);
+        if (p.table && p.node.type !== 'createTable') await this.ensureTracked(p.table.schema ?? currentSchema, p.table.name).catch(() => undefined);
+        if (p.node.type === 'createTable' && p.node.like) await this.ensureTracked(p.node.like.schema ?? currentSchema, p.node.like.name).catch(() => undefined);
+        this.tracker.applyPiece(p, currentSchema);
       } catch (e) {
-        if (operator?.op !== 'skip' && p.node.type !== 'dropTable' && p.node.type !== 'dropDatabase') {
+        if (operator) {
+          this.log(`warning: the schema tracker cannot follow ${statementText(p.sql)} (${e instanceof Error ? e.message : String(e)}); continuing (handle-error ${operator.op})`);
+        } else if (p.node.type !== 'dropTable' && p.node.type !== 'dropDatabase') {
           await this.stopOnDdl(where, isDmError(e) ? e : DmError.of(E.SchemaTrackerCannotExecDDL, [String(e)]));
-          return;
         }
       }
-      routed.push(routedSql(p, this.opts.router, schema));
+      routed.push(routedSql(p, this.opts.router, currentSchema));
     }
     this.downstreamKeys.clear();
 
-    if (operator?.op === 'skip') {
-      this.log(`skipped DDL at ${where} (handle-error skip): ${statementText(sql)}`);
-    } else {
+    if (operator?.op === 'skip') this.log(`skipped DDL at ${where} (handle-error skip): ${statementText(sql)}`);
+    const statements = run ?? routed;
+    if (statements.length > 0) {
       this.failpoints.hit('before-ddl');
       // a DDL that starts before the exit point may have run before a crash (its checkpoint not yet flushed)
       const recovering = this.exitPoint !== undefined && !this.passed({ ...startLoc, gtid: '' }, this.exitPoint);
-      for (const r of routed) {
+      for (const r of statements) {
         try {
           await conn.query(r);
-          this.log(`executed DDL at ${where}: ${statementText(r)}`);
+          this.log(`executed DDL at ${where}${operator ? ' (handle-error replace)' : ''}: ${statementText(r)}`);
         } catch (e) {
           const errno = (e as { errno?: number }).errno;
           if (recovering && errno !== undefined && DDL_DONE_ERRNO.has(errno)) {
@@ -745,17 +739,26 @@ export class SyncUnit implements Unit<SyncStatus> {
             continue;
           }
           await this.stopOnDdl(where, DmError.of(E.SyncerUnitHandleDDLFailed, [`${statementText(r)} at ${where}: ${(e as Error).message}`], { cause: e }));
-          return;
         }
       }
       this.failpoints.hit('after-ddl');
     }
     if (operator) await this.operators.remove(conn, operator.position);
-    operator = undefined;
     this.blockingDDL = undefined;
     pool.skip(end, ts);
     await this.flush(end);
     this.updateRecovery(end);
+  }
+
+  /** A `handle-error replace` statement, written in upstream names: routed like the binlog's DDL (as is when it cannot be parsed). */
+  private routeReplacement(sql: string, currentSchema: string): string[] {
+    try {
+      const st = parseDDL(sql);
+      if (st.type === 'unsupported') return [sql];
+      return splitDDL(st, currentSchema || undefined).map((p) => routedSql(p, this.opts.router, currentSchema));
+    } catch {
+      return [sql];
+    }
   }
 
   /** Records the failing DDL for `handle-error` and stops the unit with the error. */
