@@ -94,6 +94,7 @@ export class EventDecoder {
   private readonly source: string | undefined;
   /** Type-code map of pre-GA 5.1/5.2 servers (see oldEventTypePermutation), else undefined. */
   private typeMap: readonly number[] | undefined;
+  private readonly tableMaps = new Map<number, { bytes: Buffer; body: EventBody }>();
   /** Name of the binlog file the next events belong to. */
   file: string;
 
@@ -204,6 +205,21 @@ export class EventDecoder {
     return { header, type: eventTypeName(this.typeOf(header)), file, offset, raw, checksum, body };
   }
 
+  /**
+   * Every transaction repeats the TABLE_MAP of each table it touches, byte for byte: the last body decoded
+   * for each table id is reused when the bytes are the same (bodies are immutable).
+   */
+  private tableMap(raw: Buffer, start: number, end: number, postHeaderLength: number): EventBody {
+    const bytes = raw.subarray(start, end);
+    const id = bytes.length >= 6 ? bytes.readUIntLE(0, 6) : -1;
+    const hit = this.tableMaps.get(id);
+    if (hit && hit.bytes.equals(bytes)) return hit.body;
+    const body = decodeTableMap(raw, start, end, postHeaderLength);
+    if (this.tableMaps.size >= 4096) this.tableMaps.clear();
+    this.tableMaps.set(id, { bytes: Buffer.from(bytes), body });
+    return body;
+  }
+
   private postHeaderLength(type: number): number {
     const table = this.fde?.postHeaderLengths ?? DEFAULT_POST_HEADER_LENGTHS;
     return table[type - 1] ?? DEFAULT_POST_HEADER_LENGTHS[type - 1] ?? 0;
@@ -240,7 +256,7 @@ export class EventDecoder {
       case EventType.USER_VAR:
         return decodeUserVar(raw, s, bodyEnd);
       case EventType.TABLE_MAP:
-        return decodeTableMap(raw, s, bodyEnd, this.postHeaderLength(type));
+        return this.tableMap(raw, s, bodyEnd, this.postHeaderLength(type));
       case EventType.GTID:
         return decodeMysqlGtid(raw, s, bodyEnd, false);
       case EventType.ANONYMOUS_GTID:

@@ -8,7 +8,7 @@
  * dies or is interrupted, by the exit/signal handlers installed on first start.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, cpSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, cpSync, renameSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -92,6 +92,7 @@ function installExitHandlers(): void {
     for (const s of running) {
       s.killNow();
       rmSync(s.dataDir, { recursive: true, force: true });
+      rmSync(`${s.dataDir}.tmp`, { recursive: true, force: true });
     }
   };
   process.on('exit', killAll);
@@ -128,6 +129,9 @@ export class MariaDbServer {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'dm-ts-mariadb-'));
     cpSync(template, dataDir, { recursive: true });
     const serverId = opts.serverId ?? nextServerId++;
+    // each server its own tmpdir: internal temporary tables then never meet another process's cleanup
+    const tmpDir = `${dataDir}.tmp`;
+    mkdirSync(tmpDir, { recursive: true });
     const initFile = path.join(dataDir, 'dm-init.sql');
     // The test account is created without writing to the binlog, so every binlog starts clean.
     writeFileSync(
@@ -145,6 +149,7 @@ export class MariaDbServer {
       `--socket=${path.join(dataDir, 'mysqld.sock')}`,
       `--pid-file=${path.join(dataDir, 'mysqld.pid')}`,
       `--log-error=${path.join(dataDir, 'error.log')}`,
+      `--tmpdir=${tmpDir}`,
       `--init-file=${initFile}`,
       '--bind-address=127.0.0.1',
       '--user=root',
@@ -278,7 +283,10 @@ export class MariaDbServer {
       clearTimeout(timer);
     }
     running.delete(this);
-    if (!opts.keepData) rmSync(this.dataDir, { recursive: true, force: true });
+    if (!opts.keepData) {
+      rmSync(this.dataDir, { recursive: true, force: true });
+      rmSync(`${this.dataDir}.tmp`, { recursive: true, force: true });
+    }
   }
 
   /** Restarts the server on the same data dir (same port when it is still free). */
