@@ -74,6 +74,13 @@ class Values {
   }
 }
 
+function sameValue(a: RowValue | undefined, b: RowValue | undefined): boolean {
+  if (a === b) return true;
+  if (Buffer.isBuffer(a) && Buffer.isBuffer(b)) return a.equals(b);
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => x === b[i]);
+  return false;
+}
+
 /** `WHERE k1 = ? AND k2 = ?` (NULL-safe `<=>` when identifying by every column: those may be NULL). */
 function where(t: DmlTarget, cols: string[], row: Row, vals: Values): string {
   const idx = t.key.length > 0 ? t.key : writable(t);
@@ -106,15 +113,19 @@ export function buildDelete(t: DmlTarget, row: Row, inline?: InlineValue): DmlSt
   return { sql: `DELETE FROM ${quoteTable(t.schema, t.table)} WHERE ${w} LIMIT 1`, params: vals.params };
 }
 
-/** UPDATE by the old key; in safe mode DELETE by the old key then REPLACE the new row (idempotent). */
+/** UPDATE of the changed columns by the old key; in safe mode DELETE by the old key then REPLACE the new row (idempotent). */
 export function buildUpdate(t: DmlTarget, change: RowChange, safeMode: boolean, inline?: InlineValue): DmlStatement[] {
   const cols = names(t);
   checkWidth(t, change.before);
   checkWidth(t, change.after);
   if (safeMode) return [buildDelete(t, change.before, inline), buildInsert(t, [change.after], true, inline)];
   const vals = new Values(inline);
+  // only the columns the update changed (less to send and parse); every column when none differs
+  const wr = writable(t);
+  let changed = wr.filter((i) => !sameValue(change.before[i], change.after[i]));
+  if (changed.length === 0) changed = [...wr];
   let set = '';
-  for (const i of writable(t)) set += `${set ? ', ' : ''}${quoteId(cols[i]!)} = ${vals.v(change.after[i])}`;
+  for (const i of changed) set += `${set ? ', ' : ''}${quoteId(cols[i]!)} = ${vals.v(change.after[i])}`;
   const w = where(t, cols, change.before, vals);
   return [{ sql: `UPDATE ${quoteTable(t.schema, t.table)} SET ${set} WHERE ${w} LIMIT 1`, params: vals.params }];
 }
