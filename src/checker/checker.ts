@@ -9,6 +9,8 @@
 import type { SubtaskConfig } from '../config/subtask-config.js';
 import type { ItemResult } from './check-result.js';
 import type { CheckItem } from './check-plan.js';
+import type { MigratedTable } from './table-inventory.js';
+import type { TableStructure } from './table-structure.js';
 
 /** Runs one SQL statement and returns its rows (a mysql2 connection in production, a fake in unit tests). */
 export type SqlRunner = (sql: string, params?: readonly unknown[]) => Promise<Array<Record<string, unknown>>>;
@@ -45,4 +47,13 @@ export async function globalVariable(sql: SqlRunner, name: string): Promise<stri
   if (!row) return undefined;
   const v = row.Value ?? row.VALUE ?? row.value;
   return v === null || v === undefined ? '' : String(v as string | number);
+}
+
+/** What the task-level checks (table_schema, shard checks) look at: every source's migrated tables. */
+export interface TaskTables {
+  readonly tables: readonly MigratedTable[];
+  /** The upstream definition of a migrated table; undefined when it vanished while checking. */
+  structureOf(t: MigratedTable): TableStructure | undefined;
+  /** Subtask of each source (shard mode, column mappings, case sensitivity). */
+  readonly subtasks: ReadonlyMap<string, SubtaskConfig>;
 }

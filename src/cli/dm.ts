@@ -14,6 +14,7 @@ import { diffCommand } from './commands/diff-command.js';
 import { decryptCommand } from './commands/decrypt-command.js';
 import { handleErrorCommand } from './commands/handle-error-command.js';
 import { binlogSchemaCommand } from './commands/binlog-schema-command.js';
+import { checkCommand } from './commands/check-command.js';
 import { reportError } from './report-error.js';
 
 const program = new Command('dm')
@@ -23,6 +24,7 @@ const program = new Command('dm')
 
 program.addCommand(runCommand());
 program.addCommand(diffCommand());
+program.addCommand(checkCommand());
 program.addCommand(handleErrorCommand());
 program.addCommand(binlogSchemaCommand());
 program.addCommand(binlogCommand());

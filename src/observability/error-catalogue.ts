@@ -92,8 +92,12 @@ export const E = Object.freeze({
   CheckpointRestoreCountGreater: def(24006, 'CheckpointRestoreCountGreater', 'checkpoint', 'internal', 'medium', 'restoring count greater than total count for table[%s]'),
 
   // class task-check
+  TaskCheckSameTableName: def(26001, 'TaskCheckSameTableName', 'task-check', 'internal', 'medium', 'same table name in case-insensitive %s', 'Please check `target-table` config in task configuration file.'),
+  TaskCheckFailedOpenDB: def(26002, 'TaskCheckFailedOpenDB', 'task-check', 'internal', 'high', 'failed to open DSN %s:***@%s:%s: %s', 'Please check the database config in configuration file.'),
   TaskCheckGenTableRouter: def(26003, 'TaskCheckGenTableRouter', 'task-check', 'internal', 'medium', 'generate table router error: %s', 'Please check the `routes` config in task configuration file.'),
+  TaskCheckSyncConfigError: def(26005, 'TaskCheckSyncConfigError', 'task-check', 'internal', 'medium', '%s: %s\n detail: %s'),
   TaskCheckGenBAList: def(26006, 'TaskCheckGenBAList', 'task-check', 'internal', 'medium', 'generate block allow list error: %s', 'Please check the `block-allow-list` config in task configuration file.'),
+  SourceCheckGTID: def(26007, 'SourceCheckGTID', 'task-check', 'internal', 'medium', '%s has GTID_MODE = %s instead of ON', 'Please check the `enable-gtid` config in source configuration file.'),
 
   // class relay-unit (binlog stream from the upstream)
   RelayTCPReaderStartSync: def(30012, 'RelayTCPReaderStartSync', 'relay-unit', 'upstream', 'high', 'start sync from position %s'),

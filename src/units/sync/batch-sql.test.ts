@@ -66,3 +66,10 @@ test('DDL routing: names routed, IF [NOT] EXISTS added, DM event names', () => {
   assert.deepEqual(ddlEventNames(parseDDL('ALTER TABLE t DROP COLUMN c')), { general: 'alter table', specific: 'drop column' });
   assert.deepEqual(ddlEventNames(parseDDL('TRUNCATE TABLE t')), { general: 'truncate table' });
 });
+
+test('multiple-rows: consecutive key-keeping updates become one INSERT … ON DUPLICATE KEY UPDATE; a key change stays an UPDATE', () => {
+  assert.deepEqual(batchSql([upd(1, 'a', 1, 'b'), upd(2, 'c', 2, 'd'), upd(3, 'e', 4, 'e')], opts), [
+    "INSERT INTO `db`.`t` (`id`,`name`) VALUES (1,'b'),(2,'d') ON DUPLICATE KEY UPDATE `name` = VALUES(`name`)",
+    'UPDATE `db`.`t` SET `id` = 4 WHERE `id` = 3 LIMIT 1',
+  ]);
+});

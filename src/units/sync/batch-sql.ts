@@ -5,7 +5,7 @@
  * (`format`), so a whole batch can travel in one round trip.
  */
 import type { Row } from '../../binlog/row-value.js';
-import { buildDelete, buildDeleteMany, buildInsert, buildUpdate, type DmlStatement } from './dml-builder.js';
+import { buildDelete, buildDeleteMany, buildInsert, buildUpdate, buildUpsertMany, type DmlStatement } from './dml-builder.js';
 import type { RowOp } from './sync-job.js';
 import type { SyncTable } from './sync-table.js';
 
@@ -73,6 +73,12 @@ export function compactOps(ops: readonly RowOp[]): RowOp[] {
   return out.filter((o): o is RowOp => o !== undefined);
 }
 
+/** An UPDATE whose identifying key is the same before and after (on a table that has one). */
+function keepsKey(op: RowOp & { action: 'update' }): boolean {
+  const id = identity(op.table, op.before);
+  return id !== undefined && id === identity(op.table, op.after);
+}
+
 /** SQL statements (text, values inlined) for the operations, in order. */
 export function batchSql(ops: readonly RowOp[], o: BatchSqlOptions): string[] {
   const list = o.compact ? compactOps(ops) : ops;
@@ -109,8 +115,20 @@ export function batchSql(ops: readonly RowOp[], o: BatchSqlOptions): string[] {
       emit(rows.length === 1 ? buildDelete(op.table.dml, rows[0]!, esc) : buildDeleteMany(op.table.dml, rows, esc));
       i = j;
     } else {
-      for (const s of buildUpdate(op.table.dml, { before: op.before, after: op.after }, op.safe, esc)) emit(s);
-      i++;
+      // multiple-rows: consecutive key-keeping updates of one table → INSERT … ON DUPLICATE KEY UPDATE
+      let j = i + 1;
+      const rows: Row[] = [op.after];
+      if (o.multipleRows && !op.safe && keepsKey(op)) {
+        while (j < list.length) {
+          const n = list[j]!;
+          if (n.action !== 'update' || n.table !== op.table || n.safe || !keepsKey(n) || rows.length >= 512) break;
+          rows.push(n.after);
+          j++;
+        }
+      }
+      if (rows.length > 1) emit(buildUpsertMany(op.table.dml, rows, esc));
+      else for (const s of buildUpdate(op.table.dml, { before: op.before, after: op.after }, op.safe, esc)) emit(s);
+      i = j;
     }
   }
   return out;

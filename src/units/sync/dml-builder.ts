@@ -150,3 +150,24 @@ export function buildDeleteMany(t: DmlTarget, rows: readonly Row[], inline?: Inl
   });
   return { sql: `${sql})`, params: vals.params };
 }
+
+/**
+ * Several UPDATEs of one table that keep their keys, as one `INSERT … ON DUPLICATE KEY UPDATE` of the new
+ * rows (`multiple-rows`, DM's form). Only for tables with an identifying key.
+ */
+export function buildUpsertMany(t: DmlTarget, rows: readonly Row[], inline?: InlineValue): DmlStatement {
+  if (t.key.length === 0) throw new Error('buildUpsertMany: needs a table with a key');
+  const cols = names(t);
+  const w = writable(t);
+  const vals = new Values(inline);
+  let sql = `INSERT INTO ${quoteTable(t.schema, t.table)} (${w.map((i) => quoteId(cols[i]!)).join(',')}) VALUES `;
+  rows.forEach((r, n) => {
+    checkWidth(t, r);
+    sql += n === 0 ? '(' : ',(';
+    w.forEach((i, k) => (sql += k === 0 ? vals.v(r[i]) : `,${vals.v(r[i])}`));
+    sql += ')';
+  });
+  const set = w.filter((i) => !t.key.includes(i)).map((i) => `${quoteId(cols[i]!)} = VALUES(${quoteId(cols[i]!)})`);
+  sql += ` ON DUPLICATE KEY UPDATE ${set.length > 0 ? set.join(', ') : `${quoteId(cols[t.key[0]!]!)} = VALUES(${quoteId(cols[t.key[0]!]!)})`}`;
+  return { sql, params: vals.params };
+}
