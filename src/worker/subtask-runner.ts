@@ -29,6 +29,8 @@ export interface SubtaskStatus {
   readonly load?: LoadStatus | undefined;
   readonly sync?: SyncStatus | undefined;
   readonly errors: readonly DmError[];
+  /** The unit that stopped with the errors (metrics count unit exits with error). */
+  readonly failedUnit?: 'dump' | 'load' | 'sync' | undefined;
 }
 
 export interface SubtaskRunnerOptions {
@@ -74,6 +76,7 @@ export class SubtaskRunner {
   private dumpStatus: DumpStatus | undefined;
   private loadStatus: LoadStatus | undefined;
   private syncUnit: SyncUnit | undefined;
+  private failedUnit: SubtaskStatus['failedUnit'];
   private readonly errors: DmError[] = [];
 
   constructor(
@@ -82,7 +85,7 @@ export class SubtaskRunner {
   ) {}
 
   status(): SubtaskStatus {
-    return { sourceId: this.cfg.sourceId, stage: this.stage, dump: this.dumpStatus, load: this.loadStatus, sync: this.syncUnit?.status(), errors: [...this.errors] };
+    return { sourceId: this.cfg.sourceId, stage: this.stage, dump: this.dumpStatus, load: this.loadStatus, sync: this.syncUnit?.status(), errors: [...this.errors], failedUnit: this.failedUnit };
   }
 
   /** Internal state of the running units, for debugging (`kill -USR2` on `dm run`). */
@@ -127,6 +130,7 @@ export class SubtaskRunner {
       }
     } catch (e) {
       this.errors.push(toDmError(e));
+      if (this.stage === 'dump' || this.stage === 'load' || this.stage === 'sync') this.failedUnit ??= this.stage;
       this.stage = 'error';
     }
     return this.status();
@@ -191,6 +195,7 @@ export class SubtaskRunner {
       if (manage) await unit.init();
       const r = await unit.process(signal);
       if (r.errors.length > 0) {
+        if (unit.name !== 'check') this.failedUnit = unit.name;
         this.errors.push(...r.errors);
         this.stage = 'error';
         return false;

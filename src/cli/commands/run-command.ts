@@ -20,6 +20,8 @@ import { buildDiffPlan } from '../../diff/diff-plan.js';
 import { runDiff } from '../../diff/diff-runner.js';
 import { renderText } from '../../diff/diff-report.js';
 import { progressPercent } from '../../units/unit.js';
+import { createTaskMetrics } from '../../observability/task-metrics.js';
+import { parseListenAddr, startStatusServer } from '../../observability/status-server.js';
 
 function mb(bytes: number): string {
   return (bytes / 1048576).toFixed(1);
@@ -49,6 +51,7 @@ export function runCommand(): Command {
     .option('--no-verify', 'do not compare upstream and downstream at the end')
     .option('--exit-when-synced', 'task-mode all/incremental: stop once everything the upstream has written is applied, then compare')
     .option('--progress-interval <seconds>', 'seconds between progress lines', '5')
+    .option('--status-addr <host:port>', 'serve GET /metrics (Prometheus, DM metric names) and GET /status (JSON) on this address')
     .addHelpText(
       'after',
       `
@@ -59,7 +62,7 @@ Examples:
 
 Ctrl-C stops at the next checkpoint; run the same command again to resume.`,
     )
-    .action(async (taskFile: string | undefined, opts: { source?: string[]; verify: boolean; progressInterval: string; printSampleConfig?: string | boolean; exitWhenSynced?: boolean }) => {
+    .action(async (taskFile: string | undefined, opts: { source?: string[]; verify: boolean; progressInterval: string; printSampleConfig?: string | boolean; exitWhenSynced?: boolean; statusAddr?: string }) => {
       const log = (s: string): void => void process.stderr.write(`${s}\n`);
       if (opts.printSampleConfig !== undefined) {
         process.stdout.write(opts.printSampleConfig === 'source' ? sampleSourceConfig() : sampleTaskConfig());
@@ -90,6 +93,15 @@ Ctrl-C stops at the next checkpoint; run the same command again to resume.`,
       const runners = subtasks.map((st) => new SubtaskRunner(st, { onLog: log, stopWhenSynced: opts.exitWhenSynced === true }));
       const onDebug = (): void => runners.forEach((r) => log(`debug ${r.debugState()}`));
       process.on('SIGUSR2', onDebug);
+      const statuses = (): SubtaskStatus[] => runners.map((r) => r.status());
+      const server = opts.statusAddr
+        ? await startStatusServer({
+            ...parseListenAddr(opts.statusAddr),
+            registry: createTaskMetrics({ task: task.name, worker: 'dm-run', statuses }),
+            status: () => ({ task: task.name, sources: statuses() }),
+          })
+        : undefined;
+      if (server) log(`dm run: status on http://${opts.statusAddr}/status, metrics on /metrics`);
       const timer = setInterval(() => runners.forEach((r) => log(progressLine(r.status()))), Math.max(0.5, Number(opts.progressInterval)) * 1000);
       let results: SubtaskStatus[];
       try {
@@ -99,6 +111,7 @@ Ctrl-C stops at the next checkpoint; run the same command again to resume.`,
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
         process.off('SIGUSR2', onDebug);
+        await server?.close();
       }
       for (const r of results) log(progressLine(r));
       const failed = results.filter((r) => r.errors.length > 0);

@@ -76,6 +76,8 @@ export interface SyncStatus {
   /** Transactions per second and row changes per second over the last status interval. */
   readonly recentTps: number;
   readonly recentRowsPerSecond: number;
+  /** Downstream batches retried (deadlocks, lost connections). */
+  readonly retries: number;
   /** The DDL the unit stopped on, with its position, when it did. */
   readonly blockingDDL?: string | undefined;
 }
@@ -264,6 +266,7 @@ export class SyncUnit implements Unit<SyncStatus> {
       totalRows: rows,
       recentTps: Math.round(this.sample.tps),
       recentRowsPerSecond: Math.round(this.sample.rps),
+      retries: pool?.stats.retries ?? 0,
       blockingDDL: this.blockingDDL,
     };
   }
