@@ -28,7 +28,7 @@ export async function startStatusServer(o: StatusServerOptions): Promise<Fastify
     const text = await o.registry.metrics();
     return reply.header('content-type', o.registry.contentType).send(text);
   });
-  app.get('/status', async () => o.status());
+  app.get('/status', () => Promise.resolve(o.status()));
   await app.listen({ host: o.host, port: o.port });
   return app;
 }
