@@ -499,6 +499,16 @@ export class ReplicaClient implements AsyncIterable<RawEvent> {
   // -------------------------------------------------------------------------------------------------------
   // Consumer side.
 
+  /**
+   * The next queued event without waiting (undefined when none is queued, or the stream ended): lets a busy
+   * consumer take events with no promise per event, falling back to the iterator when the queue is empty.
+   */
+  tryNext(): RawEvent | undefined {
+    if (this.waiter || this.state === 'stopped') return undefined;
+    const item = this.dequeue();
+    return item ? this.deliver(item) : undefined;
+  }
+
   private nextEvent(): Promise<IteratorResult<RawEvent>> {
     if (this.waiter) return Promise.reject(new Error('ReplicaClient iterator: next() called while a previous next() is pending'));
     const item = this.dequeue();

@@ -15,7 +15,7 @@ export class BinlogRowImageChecker implements Checker {
     const r = new ResultBuilder('mysql_binlog_row_image', 'check whether mysql binlog_row_image is FULL', instanceExtra(this.source));
     try {
       const rows = await this.source.sql('SELECT VERSION() AS v');
-      const version = parseServerVersion(String(rows[0]?.v as string));
+      const version = parseServerVersion(String(rows[0]?.v));
       if (version && !hasBinlogRowImage(version)) return [r.build()];
       const v = (await globalVariable(this.source.sql, 'binlog_row_image')) ?? '';
       if (v.toUpperCase() !== 'FULL') r.fail(`binlog_row_image is ${v}, and should be FULL`, "please execute 'set global binlog_row_image = FULL;'");

@@ -45,8 +45,16 @@ export async function globalVariable(sql: SqlRunner, name: string): Promise<stri
   const rows = await sql('SHOW GLOBAL VARIABLES LIKE ?', [name]);
   const row = rows[0];
   if (!row) return undefined;
-  const v = row.Value ?? row.VALUE ?? row.value;
-  return v === null || v === undefined ? '' : String(v as string | number);
+  return sqlText(row.Value ?? row.VALUE ?? row.value);
+}
+
+/** A value from a result row as text ('' for NULL; binary strings decoded as UTF-8). */
+export function sqlText(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return String(v);
+  if (Buffer.isBuffer(v)) return v.toString('utf8');
+  return JSON.stringify(v);
 }
 
 /** What the task-level checks (table_schema, shard checks) look at: every source's migrated tables. */

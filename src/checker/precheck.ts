@@ -80,7 +80,7 @@ async function connect(db: DbConfig): Promise<Connection> {
 }
 
 async function downstreamFacts(sql: SqlRunner): Promise<DownstreamFacts> {
-  const version = String((await sql('SELECT VERSION() AS v'))[0]?.v as string);
+  const version = String((await sql('SELECT VERSION() AS v'))[0]?.v);
   const charsets = new Set((await sql('SHOW CHARACTER SET')).map((r) => String(r.Charset as string).toLowerCase()));
   return { kind: dialectFromVersion(version).kind, charsets: charsets.size > 0 ? charsets : undefined };
 }
@@ -88,9 +88,9 @@ async function downstreamFacts(sql: SqlRunner): Promise<DownstreamFacts> {
 /** DM's 26007: a MySQL source with `enable-gtid: true` must have gtid_mode ON (MariaDB always has GTIDs). */
 async function checkGtidMode(source: SourceUnderCheck): Promise<void> {
   if (!source.cfg.enableGtid) return;
-  const version = parseServerVersion(String((await source.sql('SELECT VERSION() AS v'))[0]?.v as string));
+  const version = parseServerVersion(String((await source.sql('SELECT VERSION() AS v'))[0]?.v));
   if (!version || version.flavor !== 'mysql') return;
-  const mode = String((await source.sql('SELECT @@GLOBAL.gtid_mode AS m'))[0]?.m as string);
+  const mode = String((await source.sql('SELECT @@GLOBAL.gtid_mode AS m'))[0]?.m);
   if (mode.toUpperCase() !== 'ON') throw DmError.of(E.SourceCheckGTID, [source.address, mode]);
 }
 

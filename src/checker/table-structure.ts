@@ -5,7 +5,7 @@
  */
 import type { TableName } from '../filter/table-filter.js';
 import { tableKey } from '../mysql/identifier.js';
-import type { SqlRunner } from './checker.js';
+import { sqlText as str, type SqlRunner } from './checker.js';
 
 export interface ColumnInfo {
   readonly name: string;
@@ -58,9 +58,6 @@ export function autoIncrementKey(t: TableStructure): { column: ColumnInfo; key: 
   return key ? { column, key } : undefined;
 }
 
-function str(v: unknown): string {
-  return v === null || v === undefined ? '' : String(v as string | number);
-}
 
 /** Reads the definitions of these tables (missing ones — dropped meanwhile — are left out). */
 export async function readTableStructures(sql: SqlRunner, tables: readonly TableName[]): Promise<Map<string, TableStructure>> {

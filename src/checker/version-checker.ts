@@ -15,7 +15,7 @@ export class VersionChecker implements Checker {
     const r = new ResultBuilder('mysql_version', 'check whether mysql version is satisfied', instanceExtra(this.source));
     try {
       const rows = await this.source.sql('SELECT VERSION() AS v');
-      const version = String(rows[0]?.v as string);
+      const version = String(rows[0]?.v);
       const verdict = judgeVersion(version);
       if (verdict.state === 'fail') r.fail(verdict.message, 'DM supports MySQL 5.6 and later (8.0 experimental) and MariaDB 10.1.2 and later; please upgrade the upstream.');
       else if (verdict.state === 'warn') r.warn(verdict.message);

@@ -175,6 +175,26 @@ export class ExecutorPool {
     ex.enqueue({ txn, ops, final });
   }
 
+  /**
+   * Dispatch without waiting: true when the piece went to its executor at once (no conflicting keys, room in
+   * the queue); false when the caller must use {@link dispatch}. Throws the pool's error once it failed.
+   */
+  tryDispatch(txn: TxnHandle, ops: readonly RowOp[], keys: readonly string[], final: boolean): boolean {
+    this.throwIfFailed();
+    const a = this.causality.check(keys);
+    if ('conflict' in a) return false;
+    let executor = txn.executor;
+    if (executor === -1) executor = a.executor >= 0 ? a.executor : this.pick();
+    else if (a.executor !== -1 && a.executor !== executor) return false;
+    const ex = this.executors[executor]!;
+    if (ex.queuedRows > 0 && ex.queuedRows + ops.length > this.opts.queueSize) return false;
+    txn.executor = executor;
+    this.causality.hold(keys, executor);
+    for (const k of keys) txn.keys.push(k);
+    ex.enqueue({ txn, ops, final });
+    return true;
+  }
+
   /** Resolves when every dispatched transaction has committed (or rejects with the pool's error). */
   async drain(signal?: AbortSignal): Promise<void> {
     while (this.head < this.inflight.length) {

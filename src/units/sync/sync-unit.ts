@@ -360,15 +360,27 @@ export class SyncUnit implements Unit<SyncStatus> {
       // the replica client has verified every event's CRC32 already
       const decoder = new EventDecoder({ checksumAlg: client.checksumAlg, verifyChecksum: false });
       this.lastFlush = Date.now();
-      for await (const raw of client) {
+      const events = client.events();
+      const flushMs = this.cfg.syncer.checkpointFlushInterval * 1000;
+      for (;;) {
+        // queued events are taken without a promise each; the iterator waits when the queue is empty
+        let raw = client.tryNext();
+        if (raw === undefined) {
+          this.step = 'read';
+          const r = await events.next();
+          if (r.done) break;
+          raw = r.value;
+        }
         decoder.file = raw.file;
         if (raw.typeCode !== 15) decoder.checksum = raw.checksumAlg;
         const ev = decoder.decode(raw.raw, raw.logPos > 0 ? raw.logPos - raw.eventSize : 0);
-        this.step = `handle ${ev.type} at ${raw.file}:${raw.logPos}`;
-        await this.handle(ev, raw, local.signal);
-        this.step = 'read';
+        const wait = this.handle(ev, raw, local.signal);
+        if (wait) {
+          this.step = `wait on ${ev.type} at ${raw.file}:${raw.logPos}`;
+          await wait;
+        }
         if (local.signal.aborted) break;
-        if (this.cur === undefined && Date.now() - this.lastFlush >= this.cfg.syncer.checkpointFlushInterval * 1000) await this.flush();
+        if (this.cur === undefined && Date.now() - this.lastFlush >= flushMs) await this.flush();
       }
       clearInterval(poll);
       poll = undefined;
@@ -447,40 +459,44 @@ export class SyncUnit implements Unit<SyncStatus> {
     }
   }
 
-  private async handle(ev: BinlogEvent, raw: RawEvent, signal: AbortSignal): Promise<void> {
+  /** Handles one event; returns a promise only when it has to wait (dispatch back-pressure, DDL, lookups). */
+  private handle(ev: BinlogEvent, raw: RawEvent, signal: AbortSignal): Promise<void> | undefined {
     const b = ev.body;
     if (b.kind === 'heartbeat') {
       this.caughtUp = true;
-      return;
+      return undefined;
     }
     this.caughtUp = false;
     this.totalEvents++;
-    if (raw.logPos > 0) this.readPos = this.endLocation(raw);
+    if (raw.logPos > 0) this.readPos = { file: raw.file, pos: raw.logPos, gtid: '' };
     switch (b.kind) {
       case 'gtid':
         this.cur = { gtid: b.anonymous ? undefined : b.gtid, ops: [], keys: [], handle: undefined, ts: ev.header.timestamp };
-        return;
+        return undefined;
       case 'mariadb_gtid':
         this.cur = { gtid: b.gtid, ops: [], keys: [], handle: undefined, ts: ev.header.timestamp };
-        return;
+        return undefined;
       case 'table_map':
         this.tables.observe(ev);
-        return;
+        return undefined;
       case 'rows':
-        await this.onRows(ev as BinlogEvent & { body: RowsBody }, signal);
-        return;
+        return this.onRows(ev as BinlogEvent & { body: RowsBody }, signal);
       case 'xid':
-        await this.endTxn(raw, signal);
-        return;
+        return this.endTxn(raw, signal);
       case 'transaction_payload':
-        for (const inner of b.events) await this.handle(inner, raw, signal);
-        // MySQL's compressed transaction ends inside the payload (its XID); nothing more here
-        return;
+        return this.handlePayload(b.events, raw, signal);
       case 'query':
-        await this.onQuery(ev, b, raw, signal);
-        return;
+        return this.onQuery(ev, b, raw, signal);
       default:
-        return;
+        return undefined;
+    }
+  }
+
+  /** MySQL's compressed transaction: its events, in order (the transaction ends inside, at its XID). */
+  private async handlePayload(events: readonly BinlogEvent[], raw: RawEvent, signal: AbortSignal): Promise<void> {
+    for (const inner of events) {
+      const p = this.handle(inner, raw, signal);
+      if (p) await p;
     }
   }
 
@@ -529,15 +545,16 @@ export class SyncUnit implements Unit<SyncStatus> {
     }
   }
 
-  private async endTxn(endRaw: RawEvent, signal: AbortSignal): Promise<void> {
+  private endTxn(endRaw: RawEvent, signal: AbortSignal): Promise<void> | undefined {
     const t = this.cur;
     this.cur = undefined;
     this.noteGtid(t?.gtid);
     const end = this.endLocation(endRaw);
     const pool = this.pool!;
+    let wait: Promise<void> | undefined;
     if (!t) {
       pool.skip(end);
-      return;
+      return undefined;
     }
     const id = t.gtid ?? `${end.file}:${end.pos}`;
     if (!t.handle && (t.ops.length === 0 || this.isApplied(id, end))) {
@@ -547,33 +564,39 @@ export class SyncUnit implements Unit<SyncStatus> {
       h.id = id;
       h.end = end;
       h.ts = t.ts;
-      await pool.dispatch(h, t.ops, t.keys, true, signal);
+      if (!pool.tryDispatch(h, t.ops, t.keys, true)) wait = pool.dispatch(h, t.ops, t.keys, true, signal);
     }
-    this.updateRecovery(end);
+    if (this.recovery) this.updateRecovery(end);
+    return wait;
   }
 
   // ---------------------------------------------------------------------------------------------------------
   // rows
 
-  private async onRows(ev: BinlogEvent & { body: RowsBody }, signal: AbortSignal): Promise<void> {
+  private onRows(ev: BinlogEvent & { body: RowsBody }, signal: AbortSignal): Promise<void> | undefined {
     const tm = this.tables.require(ev);
     const { schema, table } = tm;
-    if (schema === this.cfg.metaSchema || !this.opts.filter.matchTable(schema, table)) return;
+    if (schema === this.cfg.metaSchema || !this.opts.filter.matchTable(schema, table)) return undefined;
     const action = ev.body.action;
     if (this.eventFilter) {
       const d = this.eventFilter.filter({ schema, table, event: action });
-      if (d === 'ignore') return;
+      if (d === 'ignore') return undefined;
       if (d === 'error') throw DmError.of(E.SyncerUnitBinlogEventFilter, [`${action} on ${quoteTable(schema, table)} at ${ev.file}:${ev.offset}`]);
     }
-    const st = await this.syncTable(schema, table);
-    const decoded = decodeRows(ev.body, tm, st.decode);
+    const cached = this.syncTables.get(`${schema}\u0000${table}`);
+    if (cached && cached.gen === this.tracker.generation) return this.addRows(ev, cached.table, signal);
+    return this.syncTable(schema, table).then((st) => this.addRows(ev, st, signal));
+  }
+
+  private addRows(ev: BinlogEvent & { body: RowsBody }, st: SyncTable, signal: AbortSignal): Promise<void> | undefined {
+    const decoded = decodeRows(ev.body, this.tables.require(ev), st.decode);
     const filters = this.expressionFilters(st);
     this.cur ??= { gtid: undefined, ops: [], keys: [], handle: undefined, ts: ev.header.timestamp };
     const t = this.cur;
     const safe = this.safeModeAt(this.readPos);
     if (decoded.action === 'update') {
       for (const c of decoded.rows) {
-        if (filters.some((f) => f.skipUpdate(c.before, c.after))) continue;
+        if (filters.length > 0 && filters.some((f) => f.skipUpdate(c.before, c.after))) continue;
         t.ops.push({ action: 'update', table: st, before: c.before, after: c.after, safe });
         rowKeys(st, c.before, t.keys);
         rowKeys(st, c.after, t.keys);
@@ -581,7 +604,7 @@ export class SyncUnit implements Unit<SyncStatus> {
     } else {
       const ins = decoded.action === 'insert';
       for (const r of decoded.rows) {
-        if (filters.some((f) => (ins ? f.skipInsert(r) : f.skipDelete(r)))) continue;
+        if (filters.length > 0 && filters.some((f) => (ins ? f.skipInsert(r) : f.skipDelete(r)))) continue;
         t.ops.push(ins ? { action: 'insert', table: st, after: r, safe } : { action: 'delete', table: st, before: r, safe });
         rowKeys(st, r, t.keys);
       }
@@ -593,8 +616,9 @@ export class SyncUnit implements Unit<SyncStatus> {
       const keys = t.keys;
       t.ops = [];
       t.keys = [];
-      await this.pool!.dispatch(t.handle, ops, keys, false, signal);
+      if (!this.pool!.tryDispatch(t.handle, ops, keys, false)) return this.pool!.dispatch(t.handle, ops, keys, false, signal);
     }
+    return undefined;
   }
 
   private expressionFilters(st: SyncTable): CompiledExpressionFilter[] {
