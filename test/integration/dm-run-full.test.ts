@@ -212,8 +212,13 @@ test('bad input: a missing source and a wrong password give coded errors, nothin
   assert.match(r.stderr, /\[code=20031:/, r.stderr);
   const bad = path.join(work, 'bad-source.yaml');
   writeFileSync(bad, `source-id: "mysql-replica-02"\nfrom:\n  host: "${up2.host}"\n  port: ${up2.port}\n  user: "root"\n  password: "definitely-wrong-pw"\n`);
+  // the precheck meets it first (DM's 26002, as start-task reports it); without the precheck the unit does (10001)
   const r2 = await dm(['run', task, '--source', s1, bad], { cwd: work });
   assert.equal(r2.code, 1);
-  assert.match(r2.stderr, /\[code=10001:/, r2.stderr);
-  assert.ok(!r2.stderr.includes('definitely-wrong-pw'), 'password leaked');
+  assert.match(r2.stderr, /\[code=26002:.*Access denied/, r2.stderr);
+  assert.ok(!(r2.stderr + r2.stdout).includes('definitely-wrong-pw'), 'password leaked');
+  const r3 = await dm(['run', task, '--source', s1, bad, '--no-precheck'], { cwd: work });
+  assert.equal(r3.code, 1);
+  assert.match(r3.stderr, /\[code=10001:/, r3.stderr);
+  assert.ok(!(r3.stderr + r3.stdout).includes('definitely-wrong-pw'), 'password leaked');
 });

@@ -20,6 +20,7 @@ import { buildDiffPlan } from '../../diff/diff-plan.js';
 import { runDiff } from '../../diff/diff-runner.js';
 import { renderText } from '../../diff/diff-report.js';
 import { progressPercent } from '../../units/unit.js';
+import { checkTask } from '../../checker/precheck.js';
 import { createTaskMetrics } from '../../observability/task-metrics.js';
 import { parseListenAddr, startStatusServer } from '../../observability/status-server.js';
 
@@ -49,6 +50,7 @@ export function runCommand(): Command {
     .option('-s, --source <files...>', 'source configuration file(s) (DM source.yaml) of every source the task uses')
     .option('--print-sample-config [kind]', 'print a sample task.yaml (or, with `source`, a sample source.yaml) and exit')
     .option('--no-verify', 'do not compare upstream and downstream at the end')
+    .option('--no-precheck', "do not run the prechecks (DM's check-task) before starting")
     .option('--exit-when-synced', 'task-mode all/incremental: stop once everything the upstream has written is applied, then compare')
     .option('--progress-interval <seconds>', 'seconds between progress lines', '5')
     .option('--status-addr <host:port>', 'serve GET /metrics (Prometheus, DM metric names) and GET /status (JSON) on this address')
@@ -62,7 +64,7 @@ Examples:
 
 Ctrl-C stops at the next checkpoint; run the same command again to resume.`,
     )
-    .action(async (taskFile: string | undefined, opts: { source?: string[]; verify: boolean; progressInterval: string; printSampleConfig?: string | boolean; exitWhenSynced?: boolean; statusAddr?: string }) => {
+    .action(async (taskFile: string | undefined, opts: { source?: string[]; verify: boolean; precheck: boolean; progressInterval: string; printSampleConfig?: string | boolean; exitWhenSynced?: boolean; statusAddr?: string }) => {
       const log = (s: string): void => void process.stderr.write(`${s}\n`);
       if (opts.printSampleConfig !== undefined) {
         process.stdout.write(opts.printSampleConfig === 'source' ? sampleSourceConfig() : sampleTaskConfig());
@@ -78,6 +80,20 @@ Ctrl-C stops at the next checkpoint; run the same command again to resume.`,
       const subtasks = deriveSubtasks(task, sources);
       for (const st of subtasks) for (const w of st.warnings) log(`[${st.sourceId}] warning: ${w}`);
       log(`dm run: task ${task.name} (${task.taskMode}), ${subtasks.length} source(s): ${subtasks.map((s) => s.sourceId).join(', ')}`);
+      if (opts.precheck) {
+        // DM runs check-task before a task starts; warnings are shown, failures stop here
+        const report = await checkTask(subtasks);
+        for (const r of report.checkResult.results) {
+          const what = (r.errors ?? []).map((e) => e.short_error).join('; ');
+          log(`precheck ${r.state === 'warn' ? 'warning' : 'failed'}: ${r.name}${what ? `: ${what}` : ''}`);
+        }
+        if (!report.result) {
+          process.stdout.write(`${JSON.stringify(report, null, 4)}\n`);
+          if (report.checkResult.results.length === 0) log(`Error: ${report.msg}`);
+          log('dm run: the precheck failed (details above); fix the items, list them in `ignore-checking-items`, or run with --no-precheck');
+          process.exit(1);
+        }
+      }
 
       const abort = new AbortController();
       let interrupts = 0;
