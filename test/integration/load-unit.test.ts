@@ -597,11 +597,12 @@ describe('load unit crash safety (SIGKILL at any moment)', () => {
         if (armed) return undefined;
         if (!inData) {
           armed = true;
-          return Math.floor(rnd() * total * 0.9); // anywhere: startup, checkpoint init, schema, data
+          // anywhere: startup, checkpoint init, schema, data (earlier in later rounds: each resumed run has less to do)
+          return Math.floor(rnd() * total * (0.6 / (1 + kills * 0.25)));
         }
         if (!lines.some((l) => (l.progress as { stage?: string } | undefined)?.stage === 'data')) return undefined;
         armed = true;
-        return Math.floor(rnd() * dataMs * 0.8);
+        return Math.floor(rnd() * dataMs * (0.6 / (1 + kills * 0.25)));
       });
       if (run.signal === 'SIGKILL') kills++;
       else break;
