@@ -10,14 +10,18 @@
  *        - MariaDB's replica, slave_parallel_threads=0 (polls SHOW SLAVE STATUS every 50 ms)
  *        - MariaDB's replica, slave_parallel_threads=4, slave_parallel_mode=optimistic
  *        - dm-ts: `dm run task.yaml --no-verify --exit-when-synced` (task-mode incremental, meta = snapshot
- *          position), timed until the process exits;
+ *          position), timed until the process exits — once with DM's syncer defaults (worker-count 16, batch
+ *          100, safe mode for the first 60 s) and once tuned (4 x 500, multiple-rows, compact, no auto safe mode);
  *   4. after each catch-up, CHECKSUM TABLE of every sbtest table is compared with the upstream.
  * Peak RSS: VmHWM of the replica mariadbd (the whole server, InnoDB buffer pool included) or of the `dm run`
  * process. Each round needs fresh downstreams, so the default is 1 round (DM_BENCH_ROUNDS to repeat, best kept).
- * Env: DM_BENCH_CPU_PROF=dir writes a CPU profile of `dm run` there; DM_BENCH_SYNC_PEERS=0 skips the native replicas (profiling dm-ts alone); DM_BENCH_SYNC_SCALE (workload size factor, default 1: 250k oltp_insert + 150k oltp_write_only events,
- * about 30 s of upstream writes), DM_BENCH_SYNC_WORKERS (dm-ts worker-count, default 16), DM_BENCH_SYNC_LIMIT_S
- * (give up on a catch-up after this many seconds, default 1800), DM_BENCH_VERBOSE (pass `dm run`'s log through).
- * If `dm run` has no --exit-when-synced or fails, its row says "not available (why)" and the peers still print.
+ * Env:
+ *   DM_BENCH_SYNC_SCALE  workload size factor (default 1: 250k oltp_insert + 150k oltp_write_only events)
+ *   DM_BENCH_SYNC_WORKERS / _BATCH / _SAFE_MODE_DURATION  the "defaults" variant (16 / 100 / 60s)
+ *   DM_BENCH_SYNC_TUNED_WORKERS / _TUNED_BATCH  the tuned variant (4 / 500)
+ *   DM_BENCH_SYNC_PEERS=0  skip the native replicas;  DM_BENCH_CPU_PROF=dir  CPU profile of `dm run`
+ *   DM_BENCH_SYNC_LIMIT_S  give up on a catch-up after this many seconds (1800); DM_BENCH_VERBOSE  `dm run`'s log
+ * If `dm run` fails, its row says "not available (why)" and the peers still print.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
