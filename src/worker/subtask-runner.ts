@@ -129,7 +129,9 @@ export class SubtaskRunner {
         await sync?.close();
       }
     } catch (e) {
-      this.errors.push(toDmError(e));
+      const err = toDmError(e);
+      this.errors.push(err);
+      this.log(`stopped with an error: ${err.message}`);
       if (this.stage === 'dump' || this.stage === 'load' || this.stage === 'sync') this.failedUnit ??= this.stage;
       this.stage = 'error';
     }
@@ -197,6 +199,7 @@ export class SubtaskRunner {
       if (r.errors.length > 0) {
         if (unit.name !== 'check') this.failedUnit = unit.name;
         this.errors.push(...r.errors);
+        for (const e of r.errors) this.log(`${unit.name} stopped with an error: ${e.message}`);
         this.stage = 'error';
         return false;
       }

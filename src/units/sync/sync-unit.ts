@@ -161,7 +161,12 @@ export class SyncUnit implements Unit<SyncStatus> {
   }
 
   private async controlConn(): Promise<mysql.Connection> {
-    this.control ??= await openConnection({ ...this.cfg.to, session: { time_zone: '+00:00', foreign_key_checks: 0, ...(this.cfg.to.session ?? {}) } });
+    if (!this.control) {
+      const c = await openConnection({ ...this.cfg.to, session: { time_zone: '+00:00', foreign_key_checks: 0, ...(this.cfg.to.session ?? {}) } });
+      // no gap locks between the checkpoint flushes of sources sharing the tables (TiDB may refuse the level)
+      await c.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED').catch(() => undefined);
+      this.control = c;
+    }
     return this.control;
   }
 

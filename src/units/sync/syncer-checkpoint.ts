@@ -167,19 +167,25 @@ export class SyncerCheckpointStore {
       [this.sourceId, '', '', l.file, l.pos, l.gtid, x?.file ?? '', x?.pos ?? 0, x?.gtid ?? '', JSON.stringify({ databases: cp.tracker.databases }), 1],
       ...cp.tracker.tables.map((t) => [this.sourceId, t.schema, t.table, l.file, l.pos, l.gtid, '', 0, '', JSON.stringify({ create: t.create }), 0]),
     ];
-    await conn.query('START TRANSACTION');
-    try {
-      await conn.query(`DELETE FROM ${this.table} WHERE id = ?`, [this.sourceId]);
-      for (let i = 0; i < rows.length; i += 200) {
-        await conn.query(
-          `INSERT INTO ${this.table} (id, cp_schema, cp_table, binlog_name, binlog_pos, binlog_gtid, exit_safe_binlog_name, exit_safe_binlog_pos, exit_safe_binlog_gtid, table_info, is_global) VALUES ?`,
-          [rows.slice(i, i + 200)],
-        );
+    // several sources share the table: their flushes may deadlock on index gaps; the loser retries
+    for (let attempt = 0; ; attempt++) {
+      await conn.query('START TRANSACTION');
+      try {
+        await conn.query(`DELETE FROM ${this.table} WHERE id = ?`, [this.sourceId]);
+        for (let i = 0; i < rows.length; i += 200) {
+          await conn.query(
+            `INSERT INTO ${this.table} (id, cp_schema, cp_table, binlog_name, binlog_pos, binlog_gtid, exit_safe_binlog_name, exit_safe_binlog_pos, exit_safe_binlog_gtid, table_info, is_global) VALUES ?`,
+            [rows.slice(i, i + 200)],
+          );
+        }
+        await conn.query('COMMIT');
+        return;
+      } catch (e) {
+        await conn.query('ROLLBACK').catch(() => undefined);
+        const errno = (e as { errno?: unknown }).errno;
+        if ((errno !== 1213 && errno !== 1205) || attempt >= 8) throw e;
+        await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
       }
-      await conn.query('COMMIT');
-    } catch (e) {
-      await conn.query('ROLLBACK').catch(() => undefined);
-      throw e;
     }
   }
 
