@@ -73,3 +73,12 @@ test('multiple-rows: consecutive key-keeping updates become one INSERT … ON DU
     'UPDATE `db`.`t` SET `id` = 4 WHERE `id` = 3 LIMIT 1',
   ]);
 });
+
+test('safe mode: an UPDATE that keeps its key is one REPLACE; a key change is DELETE + REPLACE', () => {
+  const safe = (op: RowOp): RowOp => ({ ...op, safe: true });
+  assert.deepEqual(batchSql([safe(upd(1, 'a', 1, 'b')), safe(upd(2, 'c', 3, 'c'))], { ...opts, multipleRows: false }), [
+    "REPLACE INTO `db`.`t` (`id`,`name`) VALUES (1,'b')",
+    'DELETE FROM `db`.`t` WHERE `id` = 2 LIMIT 1',
+    "REPLACE INTO `db`.`t` (`id`,`name`) VALUES (3,'c')",
+  ]);
+});

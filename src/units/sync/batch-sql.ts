@@ -79,9 +79,17 @@ function keepsKey(op: RowOp & { action: 'update' }): boolean {
   return id !== undefined && id === identity(op.table, op.after);
 }
 
+/**
+ * In safe mode an UPDATE that keeps its key is one REPLACE of the new row: REPLACE removes the old row (same
+ * key) and anything the new row collides with, exactly what DELETE old + REPLACE new does, in one statement.
+ */
+function safeUpdatesAsReplace(ops: readonly RowOp[]): RowOp[] {
+  return ops.map((op) => (op.action === 'update' && op.safe && keepsKey(op) ? { action: 'insert', table: op.table, after: op.after, safe: true } : op));
+}
+
 /** SQL statements (text, values inlined) for the operations, in order. */
 export function batchSql(ops: readonly RowOp[], o: BatchSqlOptions): string[] {
-  const list = o.compact ? compactOps(ops) : ops;
+  const list = safeUpdatesAsReplace(o.compact ? compactOps(ops) : ops);
   const out: string[] = [];
   const emit = (s: DmlStatement): void => void out.push(s.sql);
   const esc = o.escape;
