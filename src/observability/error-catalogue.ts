@@ -129,6 +129,27 @@ export const E = Object.freeze({
   SyncerParseDDL: def(36067, 'SyncerParseDDL', 'sync-unit', 'internal', 'high', 'parse DDL: %s', 'Please confirm your DDL statement is correct and needed. Skip it with `handle-error <task> skip`, or run an equivalent with `handle-error <task> replace "<sql>;"`, then resume the task.'),
   SyncerGetEvent: def(36069, 'SyncerGetEvent', 'sync-unit', 'upstream', 'high', 'get binlog event error: %s', 'Please check if the binlog file could be parsed by `mysqlbinlog`.'),
 
+  // class functional (logging)
+  InitLoggerFail: def(11104, 'InitLoggerFail', 'functional', 'internal', 'medium', 'init logger failed: %s', 'Please check the `log-level` (debug, info, warn, error, fatal) and `log-format` (text, json) configs.'),
+
+  // class dm-master (dm-master.toml and flags)
+  MasterConfigParseFlagSet: def(38010, 'MasterConfigParseFlagSet', 'dm-master', 'internal', 'medium', 'parse config flag set: %s', 'Please check the command-line flags (`dm-master --help` lists them).'),
+  MasterConfigUnknownItem: def(38011, 'MasterConfigUnknownItem', 'dm-master', 'internal', 'medium', 'master config contained unknown configuration options: %s', 'Please check configs in master configuration file.'),
+  MasterConfigInvalidFlag: def(38012, 'MasterConfigInvalidFlag', 'dm-master', 'internal', 'medium', "'%s' is an invalid flag", 'Flags are written `--name=value` or `--name value`; every argument after the first non-flag argument is rejected.'),
+  MasterConfigTomlTransform: def(38013, 'MasterConfigTomlTransform', 'dm-master', 'internal', 'medium', 'config toml transform: %s', 'Please check the configuration file has correct TOML format.'),
+  MasterConfigTimeoutParse: def(38014, 'MasterConfigTimeoutParse', 'dm-master', 'internal', 'medium', 'parse rpc timeout str: %s', 'Please check the `rpc-timeout` config in master configuration file: a Go duration such as 30s, 1m, 500ms.'),
+  MasterHostPortNotValid: def(38035, 'MasterHostPortNotValid', 'dm-master', 'internal', 'high', "host:port '%s' not valid", 'Please check the `master-addr` config in master configuration file.'),
+  MasterGetHostnameFail: def(38036, 'MasterGetHostnameFail', 'dm-master', 'internal', 'high', 'get hostname fail: %s', 'Please set the `name` config in master configuration file.'),
+  MasterGenEmbedEtcdConfigFail: def(38037, 'MasterGenEmbedEtcdConfigFail', 'dm-master', 'internal', 'high', 'fail to generate config item %s for embed etcd', 'Please check configs in master configuration file.'),
+  MasterAdvertiseAddrNotValid: def(38042, 'MasterAdvertiseAddrNotValid', 'dm-master', 'internal', 'high', 'advertise address %s not valid', 'Please check the `advertise-addr` config in master configuration file.'),
+
+  // class dm-worker (dm-worker.toml and flags)
+  WorkerParseFlagSet: def(40001, 'WorkerParseFlagSet', 'dm-worker', 'internal', 'medium', 'parse dm-worker config flag set: %s', 'Please check the command-line flags (`dm-worker --help` lists them).'),
+  WorkerInvalidFlag: def(40002, 'WorkerInvalidFlag', 'dm-worker', 'internal', 'medium', "'%s' is an invalid flag", 'Flags are written `--name=value` or `--name value`; every argument after the first non-flag argument is rejected.'),
+  WorkerDecodeConfigFromFile: def(40003, 'WorkerDecodeConfigFromFile', 'dm-worker', 'internal', 'medium', 'toml decode file: %s', 'Please check the configuration file has correct TOML format.'),
+  WorkerUndecodedItemFromFile: def(40004, 'WorkerUndecodedItemFromFile', 'dm-worker', 'internal', 'medium', 'worker config contains unknown configuration options: %s', 'Please check configs in worker configurtion file.'),
+  WorkerHostPortNotValid: def(40069, 'WorkerHostPortNotValid', 'dm-worker', 'internal', 'high', "host:port '%s' not valid", 'Please check configs in worker configuration file.'),
+
   // class dm-worker (source configuration)
   WorkerNeedSourceID: def(40005, 'WorkerNeedSourceID', 'dm-worker', 'internal', 'medium', 'dm-worker should bind a non-empty source ID which represents a MySQL/MariaDB instance or a replica group. \n notice: if you use old version dm-ansible, please update to newest version.'),
   WorkerTooLongSourceID: def(40006, 'WorkerTooLongSourceID', 'dm-worker', 'internal', 'medium', 'the length of source ID %s is more than max allowed value %s'),
@@ -144,6 +165,10 @@ export const E = Object.freeze({
   SubtaskUnexpected: def(51002, 'SubtaskUnexpected', 'dm-worker', 'internal', 'high', 'subtask failed unexpectedly: %s', 'Please check the log; run the task again to resume from its checkpoints.'),
   ConfigInvalidConsistency: def(51003, 'ConfigInvalidConsistency', 'config', 'internal', 'medium', 'invalid `--consistency %s` in mydumpers extra-args', 'Use one of auto, flush, lock, snapshot, none.'),
   SyncerUnitExecDML: def(51004, 'SyncerUnitExecDML', 'sync-unit', 'downstream', 'high', 'fail to apply row changes of upstream transaction %s downstream: %s', 'The downstream rejected a statement of the replicated transaction (shown). Check the downstream table against the upstream one (a skipped DDL, a stricter sql_mode, a missing table); the task resumes exactly from its checkpoint once fixed.'),
+
+  // dm-ts additions for the cluster configs where DM's code is not in the v5.3 catalogue: 53001–53099
+  ConfigSecretKeyPath: def(53001, 'ConfigSecretKeyPath', 'config', 'internal', 'high', 'incorrect secret key path: %s', 'Please check the `secret-key-path` config: the file must hold a hex string of length 64 (a 32-byte key).'),
+  WorkerNeedJoin: def(53002, 'WorkerNeedJoin', 'dm-worker', 'internal', 'high', 'dm-worker must join a dm-master cluster, but `join` is empty', "Please set `join` (or --join) to the dm-master cluster's `master-addr` list, e.g. 127.0.0.1:8261."),
 
   // dm-ts additions for `dm diff` (DM has no diff command, so no codes): 52001–52099 are reserved for it
   DiffInvalidOption: def(52001, 'DiffInvalidOption', 'config', 'internal', 'medium', 'dm diff: invalid %s %s: %s', 'Please check the `dm diff` options (`dm diff --help` shows the syntax).'),
