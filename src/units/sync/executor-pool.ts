@@ -436,7 +436,7 @@ class Executor {
       this.prune();
       mark = [...this.mine, ...finals.map((t) => ({ seq: t.seq, id: t.id }))];
       last = finals[finals.length - 1]!.end;
-      parts.push(o.store.markSql((sql, v) => conn.format(sql, v), { executor: this.index, watermark: this.pool.watermark, last, applied: mark.map((m) => m.id) }));
+      parts.push(o.store.markSql((v) => conn.escape(v), { executor: this.index, watermark: this.pool.watermark, last, applied: mark.map((m) => m.id) }));
     }
     const chunks = chunk(parts);
     if (!this.inTxn) {
