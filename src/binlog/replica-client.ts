@@ -160,7 +160,7 @@ function sameGtid(a: GtidRef | undefined, b: GtidRef | undefined): boolean {
 // Event-level helpers.
 
 /** Orders binlog files: same base name by numeric extension, else by name. */
-function compareFiles(a: string, b: string): number {
+export function compareFiles(a: string, b: string): number {
   if (a === b) return 0;
   const ma = /^(.*)\.(\d+)$/.exec(a);
   const mb = /^(.*)\.(\d+)$/.exec(b);

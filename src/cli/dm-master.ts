@@ -9,43 +9,6 @@
  * bad flag or config (never a stack trace; no config value printed is a secret).
  */
 import { formatMasterConfig, MASTER_FLAGS, parseMasterConfig, printSampleConfig } from '../config/master-config.js';
-import { formatFlagHelp } from '../config/go-flags.js';
-import { reportError } from './report-error.js';
-import { readFileSync } from 'node:fs';
+import { runClusterEntry } from './cluster-entry.js';
 
-/** DM's `-V` layout (`version.GetRawInfo`), with dm-ts's version from package.json. */
-function versionInfo(): string {
-  let version = 'unknown';
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string };
-    version = pkg.version ?? version;
-  } catch {
-    // running from an unusual layout: the version stays "unknown", which -V says plainly
-  }
-  return `Release Version: v${version} (dm-ts)\nGit Commit Hash: None\nGit Branch: None\nUTC Build Time: None\nNode Version: ${process.version}\n`;
-}
-
-function main(argv: readonly string[]): void {
-  const r = parseMasterConfig(argv);
-  switch (r.kind) {
-    case 'version':
-      process.stdout.write(versionInfo());
-      return;
-    case 'sample-config':
-      printSampleConfig();
-      return;
-    case 'help':
-      process.stdout.write(formatFlagHelp('dm-master', MASTER_FLAGS));
-      return;
-    case 'config':
-      for (const w of r.config.warnings) process.stderr.write(`warning: ${w}\n`);
-      process.stdout.write(formatMasterConfig(r.config));
-      process.stderr.write('dm-master: configuration is valid; the dm-master server itself is not implemented yet in dm-ts, exiting\n');
-  }
-}
-
-try {
-  main(process.argv.slice(2));
-} catch (e) {
-  reportError(e);
-}
+runClusterEntry({ command: 'dm-master', flags: MASTER_FLAGS, parse: parseMasterConfig, format: formatMasterConfig, printSampleConfig: () => printSampleConfig() }, process.argv.slice(2));

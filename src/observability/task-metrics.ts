@@ -79,26 +79,18 @@ export function createTaskMetrics(src: MetricsSource): Registry {
   );
   gauge('dm_loader_data_size_gauge', 'data size total', base, (g) => each((s, l) => s.load && g.set(l, s.load.totalBytes)));
   gauge('dm_loader_data_file_gauge', 'data files in total', base, (g) => each((s, l) => s.load && g.set(l, s.load.totalFiles)));
-  gauge('dm_syncer_binlog_file', 'current binlog file index', [...base, 'node'], (g) =>
-    each((s, l) => {
-      const y = s.sync;
-      if (!y) return;
-      const m = parseBinlogPoint(y.masterBinlog);
-      const w = parseBinlogPoint(y.syncerBinlog);
-      if (m) g.set({ ...l, node: 'master' }, m.file);
-      if (w) g.set({ ...l, node: 'syncer' }, w.file);
-    }),
-  );
-  gauge('dm_syncer_binlog_pos', 'current binlog pos', [...base, 'node'], (g) =>
-    each((s, l) => {
-      const y = s.sync;
-      if (!y) return;
-      const m = parseBinlogPoint(y.masterBinlog);
-      const w = parseBinlogPoint(y.syncerBinlog);
-      if (m) g.set({ ...l, node: 'master' }, m.pos);
-      if (w) g.set({ ...l, node: 'syncer' }, w.pos);
-    }),
-  );
+  const binlogGauge = (name: string, help: string, part: 'file' | 'pos'): void =>
+    gauge(name, help, [...base, 'node'], (g) =>
+      each((s, l) => {
+        if (!s.sync) return;
+        for (const [node, text] of [['master', s.sync.masterBinlog], ['syncer', s.sync.syncerBinlog]] as const) {
+          const p = parseBinlogPoint(text);
+          if (p) g.set({ ...l, node }, p[part]);
+        }
+      }),
+    );
+  binlogGauge('dm_syncer_binlog_file', 'current binlog file index', 'file');
+  binlogGauge('dm_syncer_binlog_pos', 'current binlog pos', 'pos');
   gauge('dm_syncer_replication_lag_gauge', 'replication lag gauge in second between mysql and syncer', base, (g) =>
     each((s, l) => s.sync && g.set(l, s.sync.secondsBehindMaster)),
   );

@@ -9,6 +9,7 @@
  */
 import type mysql from 'mysql2/promise';
 import { quoteId, quoteTable } from '../../mysql/identifier.js';
+import { isMissingTable } from '../../mysql/server-error.js';
 import { utf8ToLatin1 } from './sql-statement.js';
 
 export interface FileCheckpoint {
@@ -28,9 +29,6 @@ type Queryable = Pick<mysql.Connection, 'query'>;
 export function utf8Literal(s: string): string {
   return `_utf8mb4 X'${Buffer.from(s, 'utf8').toString('hex')}'`;
 }
-
-const ER_NO_SUCH_TABLE = 1146;
-const ER_BAD_DB_ERROR = 1049;
 
 export class LoaderCheckpointStore {
   readonly table: string;
@@ -137,7 +135,3 @@ export class LoaderCheckpointStore {
   }
 }
 
-function isMissingTable(e: unknown): boolean {
-  const errno = (e as { errno?: unknown }).errno;
-  return errno === ER_NO_SUCH_TABLE || errno === ER_BAD_DB_ERROR;
-}

@@ -14,6 +14,7 @@ import { driverError } from '../../mysql/driver-error.js';
 import { DmError } from '../../observability/dm-error.js';
 import { E } from '../../observability/error-catalogue.js';
 import { excerpt, utf8ToLatin1 } from './sql-statement.js';
+import { isServerError } from '../../mysql/server-error.js';
 
 /** The session statements in effect for a range of a dump file (its SETs, in order). */
 export interface SessionState {
@@ -38,13 +39,7 @@ export interface LoadSessionOptions {
   uniqueChecks?: boolean;
 }
 
-/** A server error (the statement was rejected; the connection is still usable). */
-export function isServerError(e: unknown): e is Error & { errno: number; sqlState?: string; sqlMessage?: string; fatal?: boolean } {
-  return e instanceof Error && typeof (e as { errno?: unknown }).errno === 'number' && !(e as { fatal?: boolean }).fatal && (e as { sqlState?: unknown }).sqlState !== undefined;
-}
-
-export const ER_LOCK_DEADLOCK = 1213;
-export const ER_LOCK_WAIT_TIMEOUT = 1205;
+export { ER_LOCK_DEADLOCK, ER_LOCK_WAIT_TIMEOUT, isServerError } from '../../mysql/server-error.js';
 
 export class LoadConnection {
   private sessionKey: string | undefined;

@@ -7,7 +7,7 @@
 import type { Row } from '../../binlog/row-value.js';
 import { buildDelete, buildDeleteMany, buildInsert, buildUpdate, buildUpsertMany, type DmlStatement } from './dml-builder.js';
 import type { RowOp } from './sync-job.js';
-import type { SyncTable } from './sync-table.js';
+import { keyPart, type SyncTable } from './sync-table.js';
 
 export interface BatchSqlOptions {
   compact: boolean;
@@ -22,9 +22,8 @@ function identity(t: SyncTable, row: Row): string | undefined {
   if (key.length === 0) return undefined;
   let s = t.targetKey;
   for (const i of key) {
-    const v = row[i];
-    if (v === undefined || v === null) return undefined;
-    const p = Buffer.isBuffer(v) ? v.toString('hex') : typeof v === 'string' && t.foldCase[i] ? v.replace(/ +$/, '').toLowerCase() : String(v);
+    const p = keyPart(row[i], t.foldCase[i] ?? false);
+    if (p === undefined) return undefined;
     s += `|${p.length}:${p}`;
   }
   return s;

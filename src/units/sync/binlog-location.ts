@@ -4,6 +4,7 @@
  * file's numeric suffix first (`mysql-bin.000010` after `mysql-bin.000009`), then by offset.
  */
 import { parseGtidSet, type GtidFlavor } from '../../binlog/gtid/gtid-set.js';
+import { compareFiles } from '../../binlog/replica-client.js';
 
 export interface BinlogLocation {
   readonly file: string;
@@ -13,17 +14,9 @@ export interface BinlogLocation {
 
 export const NO_LOCATION: BinlogLocation = { file: '', pos: 0, gtid: '' };
 
-function fileOrder(a: string, b: string): number {
-  if (a === b) return 0;
-  const ma = /^(.*)\.(\d+)$/.exec(a);
-  const mb = /^(.*)\.(\d+)$/.exec(b);
-  if (ma && mb && ma[1] === mb[1]) return Number(ma[2]) - Number(mb[2]);
-  return a < b ? -1 : 1;
-}
-
 /** Orders two locations by file and position (GTIDs are not compared). */
 export function compareLocation(a: BinlogLocation, b: BinlogLocation): number {
-  const c = fileOrder(a.file, b.file);
+  const c = compareFiles(a.file, b.file);
   return c !== 0 ? c : a.pos - b.pos;
 }
 

@@ -12,6 +12,7 @@
  */
 import type mysql from 'mysql2/promise';
 import { quoteId, quoteTable } from '../../mysql/identifier.js';
+import { isMissingTable } from '../../mysql/server-error.js';
 
 type Queryable = Pick<mysql.Connection, 'query'>;
 
@@ -24,10 +25,6 @@ export interface ErrorOperator {
   readonly message: string;
 }
 
-function isMissingTable(e: unknown): boolean {
-  const errno = (e as { errno?: unknown }).errno;
-  return errno === 1146 || errno === 1049;
-}
 
 export class ErrorOperatorStore {
   readonly table: string;

@@ -18,6 +18,7 @@ import mysql from 'mysql2/promise';
 import type { DbConfig } from '../../mysql/db-config.js';
 import { mysql2Options } from '../../mysql/db-config.js';
 import { driverError, scrub } from '../../mysql/driver-error.js';
+import { isLockConflict, isServerError } from '../../mysql/server-error.js';
 import { DmError, isDmError } from '../../observability/dm-error.js';
 import { E } from '../../observability/error-catalogue.js';
 import { batchSql } from './batch-sql.js';
@@ -56,13 +57,8 @@ const MAX_CHUNK_BYTES = 4 * 1024 * 1024;
 const MAX_RETAINED_BYTES = 64 * 1024 * 1024;
 /** Applied ids an executor may carry past the watermark before it waits for the others. */
 const MAX_PENDING_IDS = 5000;
-const RETRY_ERRNO = new Set([1213, 1205]);
 
 class Aborted extends Error {}
-
-function isServerError(e: unknown): e is Error & { errno: number; sqlMessage?: string } {
-  return e instanceof Error && typeof (e as { errno?: unknown }).errno === 'number' && (e as { fatal?: boolean }).fatal !== true && (e as { sqlState?: unknown }).sqlState !== undefined;
-}
 
 function excerpt(sql: string, max = 300): string {
   return sql.length <= max ? sql : `${sql.slice(0, max)}… (${sql.length} chars)`;
@@ -150,29 +146,7 @@ export class ExecutorPool {
    * the executor's queue is full. Rejects with the pool's error once it failed.
    */
   async dispatch(txn: TxnHandle, ops: readonly RowOp[], keys: readonly string[], final: boolean, signal?: AbortSignal): Promise<void> {
-    for (;;) {
-      this.throwIfFailed();
-      const a = this.causality.check(keys);
-      if ('conflict' in a) {
-        await this.change(signal);
-        continue;
-      }
-      if (txn.executor === -1) {
-        txn.executor = a.executor >= 0 ? a.executor : this.pick();
-        break;
-      }
-      if (a.executor === -1 || a.executor === txn.executor) break;
-      await this.change(signal);
-    }
-    const ex = this.executors[txn.executor]!;
-    this.causality.hold(keys, txn.executor);
-    for (const k of keys) txn.keys.push(k);
-    while (ex.queuedRows > 0 && ex.queuedRows + ops.length > this.opts.queueSize) {
-      this.throwIfFailed();
-      await this.change(signal);
-    }
-    this.throwIfFailed();
-    ex.enqueue({ txn, ops, final });
+    while (!this.tryDispatch(txn, ops, keys, final)) await this.change(signal);
   }
 
   /**
@@ -471,7 +445,7 @@ class Executor {
       } catch (e) {
         if (this.closed) throw new Aborted('closed');
         const server = isServerError(e);
-        if (server && (!RETRY_ERRNO.has(e.errno) || !this.retryable || attempt >= (o.maxRetries ?? 8))) {
+        if (server && (!isLockConflict(e) || !this.retryable || attempt >= (o.maxRetries ?? 8))) {
           await this.conn!.query('ROLLBACK').catch(() => undefined);
           const msg = `${e.message}${e.errno ? ` (errno ${e.errno})` : ''}`;
           throw DmError.of(E.SyncerUnitExecDML, [txnIds(), `${msg}; statements: ${excerpt(stmts[0] ?? '')}`], { cause: e });

@@ -79,7 +79,8 @@ export function buildSyncTable(
   };
 }
 
-function keyPart(v: RowValue | undefined, fold: boolean): string | undefined {
+/** One key column's value as key text (case-folded for case-insensitive collations); undefined for NULL. */
+export function keyPart(v: RowValue | undefined, fold: boolean): string | undefined {
   if (v === null || v === undefined) return undefined;
   if (Buffer.isBuffer(v)) return v.toString('hex');
   if (typeof v === 'string') return fold ? v.replace(/ +$/, '').toLowerCase() : v;

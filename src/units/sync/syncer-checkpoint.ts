@@ -16,14 +16,12 @@
  */
 import type mysql from 'mysql2/promise';
 import { quoteId, quoteTable } from '../../mysql/identifier.js';
+import { isLockConflict, isMissingTable } from '../../mysql/server-error.js';
 import type { SchemaTrackerState } from './schema-tracker.js';
 import type { BinlogLocation } from './binlog-location.js';
 import { laterLocation } from './binlog-location.js';
 
 type Queryable = Pick<mysql.Connection, 'query'>;
-
-const ER_NO_SUCH_TABLE = 1146;
-const ER_BAD_DB_ERROR = 1049;
 
 export interface GlobalCheckpoint {
   readonly location: BinlogLocation;
@@ -46,10 +44,6 @@ export interface SyncerCheckpoint {
   readonly marks: readonly ApplyMark[];
 }
 
-function isMissingTable(e: unknown): boolean {
-  const errno = (e as { errno?: unknown }).errno;
-  return errno === ER_NO_SUCH_TABLE || errno === ER_BAD_DB_ERROR;
-}
 
 function text(v: unknown): string {
   if (v === null || v === undefined) return '';
@@ -138,21 +132,7 @@ export class SyncerCheckpointStore {
       }
     }
     if (global) global = { ...global, tracker: { databases, tables } };
-    let marks: ApplyMark[] = [];
-    try {
-      const [m] = await conn.query<mysql.RowDataPacket[]>(
-        `SELECT executor, watermark_name, watermark_pos, watermark_gtid, last_name, last_pos, last_gtid, applied FROM ${this.appliedTable} WHERE id = ?`,
-        [this.sourceId],
-      );
-      marks = m.map((r) => ({
-        executor: Number(r.executor),
-        watermark: loc(r.watermark_name, r.watermark_pos, r.watermark_gtid),
-        last: loc(r.last_name, r.last_pos, r.last_gtid),
-        applied: JSON.parse(String(r.applied)) as string[],
-      }));
-    } catch (e) {
-      if (!isMissingTable(e)) throw e;
-    }
+    const marks = await this.loadMarks(conn);
     return { global, marks };
   }
 
@@ -182,8 +162,7 @@ export class SyncerCheckpointStore {
         return;
       } catch (e) {
         await conn.query('ROLLBACK').catch(() => undefined);
-        const errno = (e as { errno?: unknown }).errno;
-        if ((errno !== 1213 && errno !== 1205) || attempt >= 8) throw e;
+        if (!isLockConflict(e) || attempt >= 8) throw e;
         await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
       }
     }
@@ -204,8 +183,25 @@ export class SyncerCheckpointStore {
 
   /** Reads one executor's row (to learn whether a batch whose COMMIT got no answer did commit). */
   async loadMark(conn: Queryable, executor: number): Promise<ApplyMark | undefined> {
-    const all = await this.load(conn);
-    return all.marks.find((m) => m.executor === executor);
+    return (await this.loadMarks(conn, executor))[0];
+  }
+
+  private async loadMarks(conn: Queryable, executor?: number): Promise<ApplyMark[]> {
+    try {
+      const [m] = await conn.query<mysql.RowDataPacket[]>(
+        `SELECT executor, watermark_name, watermark_pos, watermark_gtid, last_name, last_pos, last_gtid, applied FROM ${this.appliedTable} WHERE id = ?${executor === undefined ? '' : ' AND executor = ?'}`,
+        executor === undefined ? [this.sourceId] : [this.sourceId, executor],
+      );
+      return m.map((r) => ({
+        executor: Number(r.executor),
+        watermark: loc(r.watermark_name, r.watermark_pos, r.watermark_gtid),
+        last: loc(r.last_name, r.last_pos, r.last_gtid),
+        applied: JSON.parse(String(r.applied)) as string[],
+      }));
+    } catch (e) {
+      if (isMissingTable(e)) return [];
+      throw e;
+    }
   }
 
   /** The tracked tables saved with the checkpoint (`binlog-schema list`). */
