@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { MariaDbServer, scratchDir, stopAllServers } from '../harness/mariadb-server.js';
+import { writeSourceFile } from '../harness/source-file.js';
 import { runDm, type DmRun } from '../harness/dm-cli.js';
 
 let up: MariaDbServer;
@@ -24,9 +25,7 @@ before(async () => {
 after(() => stopAllServers());
 
 function sourceFile(id: string, s: MariaDbServer, gtid: boolean): string {
-  const f = path.join(work, `${id}.yaml`);
-  writeFileSync(f, `source-id: "${id}"\nenable-gtid: ${gtid}\nfrom:\n  host: "${s.host}"\n  port: ${s.port}\n  user: "${s.user}"\n  password: "${s.password}"\n`);
-  return f;
+  return writeSourceFile(work, id, s, gtid);
 }
 
 function taskFile(name: string, body: string): string {

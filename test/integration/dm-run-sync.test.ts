@@ -13,6 +13,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { MariaDbServer, scratchDir, stopAllServers } from '../harness/mariadb-server.js';
+import { writeSourceFile } from '../harness/source-file.js';
 import { runDm, startDm, type DmRun } from '../harness/dm-cli.js';
 import { RandomWorkload, mulberry32 } from '../harness/random-workload.js';
 
@@ -34,9 +35,7 @@ before(async () => {
 after(() => stopAllServers());
 
 function sourceFile(id: string, s: MariaDbServer, gtid: boolean): string {
-  const f = path.join(work, `${id}.yaml`);
-  writeFileSync(f, `source-id: "${id}"\nenable-gtid: ${gtid}\nfrom:\n  host: "${s.host}"\n  port: ${s.port}\n  user: "${s.user}"\n  password: "${s.password}"\n`);
-  return f;
+  return writeSourceFile(work, id, s, gtid);
 }
 
 function taskFile(name: string, body: string): string {

@@ -9,6 +9,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { MariaDbServer, scratchDir, stopAllServers } from '../harness/mariadb-server.js';
 import { runDm } from '../harness/dm-cli.js';
+import { writeSourceFile } from '../harness/source-file.js';
 import { RandomWorkload, mulberry32 } from '../harness/random-workload.js';
 
 const enabled = process.env.DM_LONG_TESTS === '1';
@@ -26,11 +27,7 @@ before(async () => {
 after(() => stopAllServers());
 
 test(`soak: ${minutes} min of random writes with DDL, kill -9 every 15-45 s, ends equal`, { skip: enabled ? false : 'set DM_LONG_TESTS=1 (npm run test:long)' }, async () => {
-  const src = (id: string, s: MariaDbServer, gtid: boolean): string => {
-    const f = path.join(work, `${id}.yaml`);
-    writeFileSync(f, `source-id: "${id}"\nenable-gtid: ${gtid}\nfrom:\n  host: "${s.host}"\n  port: ${s.port}\n  user: "${s.user}"\n  password: "${s.password}"\n`);
-    return f;
-  };
+  const src = (id: string, s: MariaDbServer, gtid: boolean): string => writeSourceFile(work, id, s, gtid);
   const s1 = src('soak-pos', up1, false);
   const s2 = src('soak-gtid', up2, true);
   const task = path.join(work, 'soak.yaml');

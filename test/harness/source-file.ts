@@ -1,0 +1,10 @@
+/** Writes a DM `source.yaml` for a test server into `dir` and returns its path. */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { MariaDbServer } from './mariadb-server.js';
+
+export function writeSourceFile(dir: string, id: string, s: MariaDbServer, gtid: boolean): string {
+  const f = path.join(dir, `${id}.yaml`);
+  writeFileSync(f, `source-id: "${id}"\nenable-gtid: ${gtid}\nfrom:\n  host: "${s.host}"\n  port: ${s.port}\n  user: "${s.user}"\n  password: "${s.password}"\n`);
+  return f;
+}
