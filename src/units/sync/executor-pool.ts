@@ -22,7 +22,7 @@ import { isLockConflict, isServerError } from '../../mysql/server-error.js';
 import { DmError, isDmError } from '../../observability/dm-error.js';
 import { E } from '../../observability/error-catalogue.js';
 import { batchSql } from './batch-sql.js';
-import type { BinlogLocation } from './binlog-location.js';
+import { compareLocation, laterLocation, type BinlogLocation } from './binlog-location.js';
 import { Causality } from './causality.js';
 import type { SyncFailpoints } from './sync-failpoints.js';
 import type { RowOp, TxnHandle, TxnPiece } from './sync-job.js';
@@ -44,6 +44,12 @@ export interface ExecutorPoolOptions {
   onLog?: (msg: string) => void;
   /** Attempts for a batch hit by deadlocks / lost connections; default 8. */
   maxRetries?: number;
+  /**
+   * What the executor rows of the previous run said (after a crash): every row this run writes keeps saying it
+   * — the older watermark when it is later, and the applied ids — until this run's watermark has passed them,
+   * so a second crash during recovery loses nothing.
+   */
+  carried?: { watermark: BinlogLocation; last: BinlogLocation | undefined; ids: readonly string[] } | undefined;
 }
 
 export interface PoolStats {
@@ -98,6 +104,14 @@ export class ExecutorPool {
   /** Position up to which every transaction is committed downstream (safe for the global checkpoint). */
   get watermark(): BinlogLocation {
     return this.wmLoc;
+  }
+
+  /** The previous run's executor rows, while this run's watermark has not passed them. */
+  carried(): ExecutorPoolOptions['carried'] {
+    const c = this.opts.carried;
+    if (!c) return undefined;
+    if (compareLocation(this.wmLoc, c.last ?? c.watermark) >= 0 && compareLocation(this.wmLoc, c.watermark) >= 0) return undefined;
+    return c;
   }
 
   /** Upstream commit time (seconds) of the latest transaction under the watermark; 0 before any. */
@@ -410,7 +424,15 @@ class Executor {
       this.prune();
       mark = [...this.mine, ...finals.map((t) => ({ seq: t.seq, id: t.id }))];
       last = finals[finals.length - 1]!.end;
-      parts.push(o.store.markSql((v) => conn.escape(v), { executor: this.index, watermark: this.pool.watermark, last, applied: mark.map((m) => m.id) }));
+      let watermark = this.pool.watermark;
+      let applied = mark.map((m) => m.id);
+      const c = this.pool.carried();
+      if (c) {
+        watermark = laterLocation(watermark, c.watermark);
+        if (c.last) last = laterLocation(last, c.last);
+        applied = [...c.ids, ...applied];
+      }
+      parts.push(o.store.markSql((v) => conn.escape(v), { executor: this.index, watermark, last, applied }));
     }
     const chunks = chunk(parts);
     if (!this.inTxn) {

@@ -42,7 +42,7 @@ import type { ProcessResult, Unit } from '../unit.js';
 import { compareLocation, formatLocation, NO_LOCATION, reachedLocation, type BinlogLocation } from './binlog-location.js';
 import { ddlEventNames, routedSql } from './ddl-route.js';
 import { ErrorOperatorStore, type ErrorOperator } from './error-operator-store.js';
-import { ExecutorPool, PoolAborted } from './executor-pool.js';
+import { ExecutorPool, PoolAborted, type ExecutorPoolOptions } from './executor-pool.js';
 import { SchemaTracker } from './schema-tracker.js';
 import { SyncFailpoints } from './sync-failpoints.js';
 import type { RowOp, TxnHandle } from './sync-job.js';
@@ -142,6 +142,8 @@ export class SyncUnit implements Unit<SyncStatus> {
   private blockingDDL: string | undefined;
   private sample = { at: Date.now(), txns: 0, rows: 0, tps: 0, rps: 0 };
   private fresh = true;
+  /** The previous run's executor rows, kept by this run's rows until its watermark passes them. */
+  private carried: ExecutorPoolOptions['carried'];
   private step = 'init';
   /** Position mode: the GTID set followed by hand (GTID mode: the replica client's). */
   private posModeGtids: GtidSet | undefined;
@@ -205,6 +207,7 @@ export class SyncUnit implements Unit<SyncStatus> {
           if (m.watermark.gtid && this.flavor) wmGtid = wmGtid ? parseGtidSet(this.flavor, wmGtid).union(parseGtidSet(this.flavor, m.watermark.gtid)).toString() : m.watermark.gtid;
         }
         this.recovery = { ids, watermark: wm, wmGtid };
+        this.carried = { watermark: wm!, last: applied, ids: [...ids] };
       }
       this.log(`resuming from checkpoint ${formatLocation(this.start)}${exit ? `; safe mode until ${formatLocation(exit)} (${META_RECOVERY_NOTE})` : ''}`);
       return;
@@ -317,6 +320,7 @@ export class SyncUnit implements Unit<SyncStatus> {
           failpoints: this.failpoints,
           sqlMode: 'NO_AUTO_VALUE_ON_ZERO',
           onLog: (m) => this.log(m),
+          carried: this.carried,
         },
         this.start,
       );
