@@ -82,3 +82,11 @@ test('safe mode: an UPDATE that keeps its key is one REPLACE; a key change is DE
     "REPLACE INTO `db`.`t` (`id`,`name`) VALUES (3,'c')",
   ]);
 });
+
+test('collation folding: keys equal under a _ci collation (accents, case, emoji, trailing spaces) give one causality key', async () => {
+  const { foldCollation } = await import('./sync-table.js');
+  assert.equal(foldCollation('0000177-Ü  '), foldCollation('0000177-u'));
+  assert.equal(foldCollation('Straße'), foldCollation('strase'));
+  assert.equal(foldCollation('a😀'), foldCollation('a🎉'));
+  assert.notEqual(foldCollation('abc'), foldCollation('abd'));
+});

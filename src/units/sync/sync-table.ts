@@ -79,11 +79,27 @@ export function buildSyncTable(
   };
 }
 
+/**
+ * A case-insensitive collation compares more than case: `utf8mb4_general_ci` also equates accents (ü = u),
+ * ß = s, every supplementary character (emoji) with every other, and ignores trailing spaces. Two upstream
+ * keys equal under the collation are the same downstream row, so they must give the same causality key;
+ * folding coarser than the collation only adds conflicts (safe), never misses one.
+ */
+export function foldCollation(s: string): string {
+  return s
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/ß/g, 's')
+    .replace(/[\u{10000}-\u{10FFFF}]/gu, '\uFFFD')
+    .replace(/ +$/, '');
+}
+
 /** One key column's value as key text (case-folded for case-insensitive collations); undefined for NULL. */
 export function keyPart(v: RowValue | undefined, fold: boolean): string | undefined {
   if (v === null || v === undefined) return undefined;
   if (Buffer.isBuffer(v)) return v.toString('hex');
-  if (typeof v === 'string') return fold ? v.replace(/ +$/, '').toLowerCase() : v;
+  if (typeof v === 'string') return fold ? foldCollation(v) : v;
   return String(v);
 }
 
