@@ -24,3 +24,20 @@ export function isLockConflict(e: unknown): boolean {
   const errno = (e as { errno?: unknown }).errno;
   return errno === ER_LOCK_DEADLOCK || errno === ER_LOCK_WAIT_TIMEOUT;
 }
+
+const ER_BAD_FIELD_ERROR = 1054;
+const ER_TABLE_DEF_CHANGED = 1412;
+
+/**
+ * A read inside a consistent snapshot failed because DDL overtook it: the table (or database) was dropped
+ * or renamed, a column was dropped, or the table was rebuilt after the snapshot began. A new snapshot cures it.
+ */
+export function isSchemaChangedUnderSnapshot(e: unknown): boolean {
+  const errno = (e as { errno?: unknown } | null)?.errno;
+  return errno === ER_NO_SUCH_TABLE || errno === ER_BAD_DB_ERROR || errno === ER_TABLE_DEF_CHANGED || errno === ER_BAD_FIELD_ERROR;
+}
+
+/** The statement named a column the table does not have. */
+export function isBadField(e: unknown): boolean {
+  return (e as { errno?: unknown } | null)?.errno === ER_BAD_FIELD_ERROR;
+}

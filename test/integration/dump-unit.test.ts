@@ -436,3 +436,36 @@ test('DmError shape for a failing query (missing table between listing and readi
   assert.match(r.errors[0]?.message ?? '', /no_such_column/);
   await src.sql(`DROP DATABASE ${db}`);
 });
+
+test('a table renamed after the tables were listed: the dump starts again from a new snapshot and holds the renamed table', async () => {
+  const db = 'dump_ddl';
+  await src.sql(`CREATE DATABASE ${db}; CREATE TABLE ${db}.t (id INT PRIMARY KEY, v VARCHAR(10)); INSERT INTO ${db}.t VALUES (1,'a'),(2,'b'),(3,'c')`);
+  // The test's session write-locks the table, so the dump lists it and then waits for it; the test then
+  // renames it under its lock and unlocks: the waiting read finds the table gone (1146).
+  const holder = await rawConn(src);
+  await holder.query(`LOCK TABLES ${db}.t WRITE`);
+  const logs: string[] = [];
+  const dir = newDir();
+  const unit = new DumpUnit({ source: src.config(), outputDir: dir, threads: 2, rows: 0, chunkFilesizeMB: 64, statementSize: 0, consistency: 'snapshot', filter: onlySchemas(db), onLog: (m) => logs.push(m) });
+  await unit.init();
+  const running = unit.process(new AbortController().signal);
+  const waiting = async (): Promise<boolean> => {
+    const [rows] = await holder.query(`SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE STATE LIKE 'Waiting for table metadata lock%'`);
+    return Number((rows as Array<{ n: number }>)[0]?.n) > 0;
+  };
+  for (let i = 0; i < 200 && !(await waiting()); i++) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(await waiting(), 'the dump never waited for the locked table');
+  await holder.query(`ALTER TABLE ${db}.t RENAME TO ${db}.t2`);
+  await holder.query('UNLOCK TABLES');
+  await holder.end();
+  const r = await running;
+  await unit.close();
+  assert.deepEqual(r.errors.map((e) => e.message), []);
+  assert.ok(logs.some((m) => /schema changed during the dump .*1146|schema changed during the dump .*doesn't exist/.test(m)), logs.join('\n'));
+  const files = readdirSync(dir);
+  assert.ok(files.includes(`${db}.t2-schema.sql`), files.join(' '));
+  assert.ok(!files.some((f) => f.startsWith(`${db}.t.`) || f === `${db}.t-schema.sql`), files.join(' '));
+  const dataText = files.filter((f) => f.startsWith(`${db}.t2.`) && f.endsWith('.sql')).map((f) => readFileSync(path.join(dir, f), 'utf8')).join('');
+  for (const v of ["'a'", "'b'", "'c'"]) assert.ok(dataText.includes(v), dataText);
+  await src.sql(`DROP DATABASE ${db}`);
+});

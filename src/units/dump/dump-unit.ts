@@ -32,6 +32,7 @@ import type { TableFilter } from '../../filter/table-filter.js';
 import { openConnection, type DbConfig } from '../../mysql/db-config.js';
 import { driverError, errorText, scrub } from '../../mysql/driver-error.js';
 import { quoteId, quoteTable } from '../../mysql/identifier.js';
+import { isBadField, isSchemaChangedUnderSnapshot } from '../../mysql/server-error.js';
 import { DmError, isDmError } from '../../observability/dm-error.js';
 import { E } from '../../observability/error-catalogue.js';
 import { progressPercent, type ProcessResult, type Unit } from '../unit.js';
@@ -71,6 +72,11 @@ export interface DumpUnitOptions {
   readonly onLog?: (msg: string) => void;
   /** Lock-free snapshot alignment attempts on MariaDB (consistency.ts); default 5. */
   readonly snapshotAttempts?: number;
+  /**
+   * How many times a dump whose snapshot was overtaken by upstream DDL (a dumped table renamed, dropped or
+   * altered after the tables were listed) starts again from a new snapshot; default 3.
+   */
+  readonly schemaChangeRetries?: number;
 }
 
 export interface DumpStatus {
@@ -231,9 +237,22 @@ export class DumpUnit implements Unit<DumpStatus> {
     this.meta = undefined;
     const onAbort = (): void => this.destroyAll();
     signal.addEventListener('abort', onAbort, { once: true });
+    const retries = this.o.schemaChangeRetries ?? 3;
     try {
-      if (signal.aborted) throw new Aborted();
-      await this.dump(signal);
+      for (let attempt = 0; ; attempt++) {
+        try {
+          if (signal.aborted) throw new Aborted();
+          await this.dump(signal);
+          break;
+        } catch (e) {
+          // an unknown column is the user's `where` filter at least as likely as a dropped column: not retried then
+          if (signal.aborted || attempt >= retries || !isSchemaChangedUnderSnapshot(e) || (isBadField(e) && this.o.where !== undefined)) throw e;
+          await this.closeAll();
+          this.o.onLog?.(`the upstream schema changed during the dump (${scrub(errorText(e), this.o.source.password)}); dumping again from a new snapshot (attempt ${attempt + 2} of ${retries + 1})`);
+          this.st = { totalTables: 0, completedTables: 0, finishedBytes: 0, finishedRows: 0, estimateTotalRows: 0, finished: false };
+          this.meta = undefined;
+        }
+      }
       this.st.finished = true;
       this.emitProgress(true);
       return { interrupted: false, errors: [] };
