@@ -480,6 +480,8 @@ interface ChildRun {
   lines: Record<string, unknown>[];
 }
 
+const CHILD_WATCHDOG_MS = 240_000;
+
 function runChild(opts: Record<string, unknown>, env: Record<string, string> = {}, killAfterMs?: (lines: Record<string, unknown>[]) => number | undefined): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
     // the child next to this file: compiled (dist/…/load-unit-child.js) or run from source through tsx
@@ -494,6 +496,12 @@ function runChild(opts: Record<string, unknown>, env: Record<string, string> = {
     let buf = '';
     let err = '';
     let timer: NodeJS.Timeout | undefined;
+    // a child that never ends fails the test with what it printed, instead of hanging the whole run
+    let hung = false;
+    const watchdog = setTimeout(() => {
+      hung = true;
+      child.kill('SIGKILL');
+    }, CHILD_WATCHDOG_MS);
     const maybeKill = (): void => {
       if (timer || !killAfterMs) return;
       const ms = killAfterMs(lines);
@@ -518,7 +526,9 @@ function runChild(opts: Record<string, unknown>, env: Record<string, string> = {
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       if (timer) clearTimeout(timer);
-      if (code !== 0 && signal === null) reject(new Error(`child failed (${code}): ${err}\n${JSON.stringify(lines.slice(-2))}`));
+      clearTimeout(watchdog);
+      if (hung) reject(new Error(`child still running after ${CHILD_WATCHDOG_MS} ms, killed: ${err}\n${JSON.stringify(lines.slice(-3))}`));
+      else if (code !== 0 && signal === null) reject(new Error(`child failed (${code}): ${err}\n${JSON.stringify(lines.slice(-2))}`));
       else resolve({ code, signal, lines });
     });
   });
