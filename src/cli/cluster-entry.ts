@@ -15,6 +15,13 @@ export interface ClusterEntry<C extends { readonly warnings: readonly string[] }
   parse(argv: readonly string[]): ParseOutcome<C>;
   format(config: C): string;
   printSampleConfig(): void;
+  /** Starts the server for a valid config; resolves once it serves. */
+  serve(config: C): Promise<RunningServer>;
+}
+
+export interface RunningServer {
+  /** Graceful shutdown (subtasks stop at a checkpoint, listeners and files close). */
+  stop(): Promise<void>;
 }
 
 /** DM's `-V` layout (`version.GetRawInfo`), with dm-ts's version from package.json. */
@@ -44,10 +51,34 @@ export function runClusterEntry<C extends { readonly warnings: readonly string[]
         return;
       case 'config':
         for (const w of r.config.warnings) process.stderr.write(`warning: ${w}\n`);
-        process.stdout.write(e.format(r.config));
-        process.stderr.write(`${e.command}: configuration is valid; the ${e.command} server itself is not implemented yet in dm-ts, exiting\n`);
+        void serveUntilSignalled(e, r.config);
     }
   } catch (err) {
     reportError(err);
   }
+}
+
+/** Serves until SIGINT/SIGTERM (graceful stop; a second signal exits at once); a start failure exits 1. */
+async function serveUntilSignalled<C extends { readonly warnings: readonly string[] }>(e: ClusterEntry<C>, config: C): Promise<void> {
+  let server: RunningServer;
+  try {
+    server = await e.serve(config);
+  } catch (err) {
+    reportError(err);
+    return;
+  }
+  let signals = 0;
+  const onSignal = (sig: string): void => {
+    signals++;
+    if (signals > 1) process.exit(130);
+    process.stderr.write(`${e.command}: ${sig} received, stopping (again to quit at once) ...\n`);
+    server.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        reportError(err);
+      },
+    );
+  };
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
 }

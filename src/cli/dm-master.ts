@@ -1,14 +1,38 @@
 #!/usr/bin/env node
 /**
- * `dm-master`: the cluster's master process. For now only its configuration exists: DM's flags and
- * dm-master.toml are parsed and checked exactly as DM does (src/config/master-config.ts), `-V`,
- * `--print-sample-config` and `--help` work, and the effective configuration is printed. The server itself
- * (embedded store, scheduler, API) is not implemented yet.
+ * `dm-master`: the cluster's master process. DM's flags and dm-master.toml (src/config/master-config.ts),
+ * `-V`, `--print-sample-config`, `--help`; then the server (src/master/dm-master-server.ts): dmctl and
+ * OpenAPI on `master-addr`, the embedded store in `data-dir`, the scheduler. SIGINT/SIGTERM stop it.
  *
- * Exit codes: 0 for version/sample/help and a valid configuration; 1 with the coded error on stderr for a
- * bad flag or config (never a stack trace; no config value printed is a secret).
+ * Exit codes: 0 for version/sample/help and after a graceful stop; 1 with the coded error on stderr for a
+ * bad flag or config or a server that cannot start (never a stack trace; no secret printed).
  */
 import { formatMasterConfig, MASTER_FLAGS, parseMasterConfig, printSampleConfig } from '../config/master-config.js';
+import { DmMasterServer } from '../master/dm-master-server.js';
+import { mountOpenApi } from '../master/mount-openapi.js';
+import { ProcessLogger } from '../observability/process-logger.js';
 import { runClusterEntry } from './cluster-entry.js';
 
-runClusterEntry({ command: 'dm-master', flags: MASTER_FLAGS, parse: parseMasterConfig, format: formatMasterConfig, printSampleConfig: () => printSampleConfig() }, process.argv.slice(2));
+runClusterEntry(
+  {
+    command: 'dm-master',
+    flags: MASTER_FLAGS,
+    parse: parseMasterConfig,
+    format: formatMasterConfig,
+    printSampleConfig: () => printSampleConfig(),
+    async serve(config) {
+      const logger = new ProcessLogger(config.logLevel, config.logFormat, config.logFile);
+      logger.log('info', `dm-master starting with config:\n${formatMasterConfig(config)}`);
+      const server = new DmMasterServer({ config, log: logger.log, mount: (app, service) => mountOpenApi(app, service, config) });
+      await server.start();
+      return {
+        async stop() {
+          await server.stop();
+          logger.log('info', 'dm-master stopped');
+          await logger.close();
+        },
+      };
+    },
+  },
+  process.argv.slice(2),
+);

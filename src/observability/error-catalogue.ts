@@ -133,6 +133,25 @@ export const E = Object.freeze({
   InitLoggerFail: def(11104, 'InitLoggerFail', 'functional', 'internal', 'medium', 'init logger failed: %s', 'Please check the `log-level` (debug, info, warn, error, fatal) and `log-format` (text, json) configs.'),
 
   // class dm-master (dm-master.toml and flags)
+  MasterOperRespNotSuccess: def(38032, 'MasterOperRespNotSuccess', 'dm-master', 'internal', 'high', 'some error occurs in dm-worker: %s', 'Please execute `query-status` to check status.'),
+  MasterOperRequestTimeout: def(38033, 'MasterOperRequestTimeout', 'dm-master', 'internal', 'high', 'request to dm-worker %s is timeout, but request may be successful', 'Please execute `query-status` to check status.'),
+  MasterInvalidOperateOp: def(38041, 'MasterInvalidOperateOp', 'dm-master', 'internal', 'medium', 'invalid op %s on %s', 'Please check the command: `dmctl --help` lists the operations.'),
+  MasterMasterNameNotExist: def(38048, 'MasterMasterNameNotExist', 'dm-master', 'internal', 'low', 'dm-master with name %s not exists', 'Please use list-member command to see masters.'),
+  MasterInvalidOfflineType: def(38049, 'MasterInvalidOfflineType', 'dm-master', 'internal', 'low', 'offline member type %s is invalid', 'Please use master/worker.'),
+  SchedulerWorkerNotExist: def(46004, 'SchedulerWorkerNotExist', 'scheduler', 'internal', 'medium', 'dm-worker with name %s not exists', 'Please use list-member command to see workers.'),
+  SchedulerWorkerOnline: def(46005, 'SchedulerWorkerOnline', 'scheduler', 'internal', 'medium', 'dm-worker with name %s is still online', 'Please shut it down first.'),
+  SchedulerWorkerInvalidTrans: def(46006, 'SchedulerWorkerInvalidTrans', 'scheduler', 'internal', 'medium', 'invalid stage transformation for dm-worker %s, from %s to %s', 'Please use list-member command to see the worker\'s stage; transfer-source needs a free worker.'),
+  SchedulerSourceCfgExist: def(46007, 'SchedulerSourceCfgExist', 'scheduler', 'internal', 'medium', 'source config with ID %s already exists', 'Please use `operate-source show` to see the sources; stop the source first to create it again.'),
+  SchedulerSourceCfgNotExist: def(46008, 'SchedulerSourceCfgNotExist', 'scheduler', 'internal', 'medium', 'source config with ID %s not exists', 'Please use `operate-source create` to add the source first (`operate-source show` lists the sources).'),
+  SchedulerSourcesUnbound: def(46009, 'SchedulerSourcesUnbound', 'dm-master', 'internal', 'medium', 'sources %s have not bound', 'Please start a free dm-worker (list-member shows the workers); the source is bound to it automatically.'),
+  SchedulerSourceOpTaskExist: def(46010, 'SchedulerSourceOpTaskExist', 'dm-master', 'internal', 'medium', 'source with name %s need to operate has existing tasks %s', 'Please `stop-task` first.'),
+  SchedulerSubTaskExist: def(46014, 'SchedulerSubTaskExist', 'scheduler', 'internal', 'medium', 'subtasks with name %s for sources %s already exist', 'Please use `query-status` command to see tasks.'),
+  SchedulerSubTaskStageInvalidUpdate: def(46015, 'SchedulerSubTaskStageInvalidUpdate', 'dm-master', 'internal', 'medium', 'invalid new expectant subtask stage %s', 'A stopped or finished task cannot be resumed; start it again with start-task.'),
+  SchedulerSubTaskOpTaskNotExist: def(46016, 'SchedulerSubTaskOpTaskNotExist', 'dm-master', 'internal', 'medium', 'subtasks with name %s need to be operate not exist', 'Please use `query-status` command to see tasks.'),
+  SchedulerSubTaskOpSourceNotExist: def(46017, 'SchedulerSubTaskOpSourceNotExist', 'dm-master', 'internal', 'medium', 'sources %s need to be operate not exist', 'Please use `operate-source show` to see the sources.'),
+  SchedulerTaskNotExist: def(46018, 'SchedulerTaskNotExist', 'scheduler', 'internal', 'medium', 'task with name %s not exist', 'Please use `query-status` command to see tasks.'),
+  SchedulerSourceCfgUpdate: def(46025, 'SchedulerSourceCfgUpdate', 'scheduler', 'internal', 'low', 'source can only update relay-log related parts for now', 'To change anything else, stop the tasks and the source (`operate-source stop`), then create it again.'),
+  SchedulerRequireNotRunning: def(46019, 'SchedulerRequireNotRunning', 'scheduler', 'internal', 'high', 'tasks %s on source %s should not be running', 'Please use `pause-task [-s source ...] task` to pause them first.'),
   MasterConfigParseFlagSet: def(38010, 'MasterConfigParseFlagSet', 'dm-master', 'internal', 'medium', 'parse config flag set: %s', 'Please check the command-line flags (`dm-master --help` lists them).'),
   MasterConfigUnknownItem: def(38011, 'MasterConfigUnknownItem', 'dm-master', 'internal', 'medium', 'master config contained unknown configuration options: %s', 'Please check configs in master configuration file.'),
   MasterConfigInvalidFlag: def(38012, 'MasterConfigInvalidFlag', 'dm-master', 'internal', 'medium', "'%s' is an invalid flag", 'Flags are written `--name=value` or `--name value`; every argument after the first non-flag argument is rejected.'),
@@ -174,6 +193,27 @@ export const E = Object.freeze({
   DiffInvalidOption: def(52001, 'DiffInvalidOption', 'config', 'internal', 'medium', 'dm diff: invalid %s %s: %s', 'Please check the `dm diff` options (`dm diff --help` shows the syntax).'),
   DiffNoTableMatched: def(52002, 'DiffNoTableMatched', 'config', 'internal', 'medium', 'dm diff: no upstream table matches the table filter (%s)', 'Please check `--tables` (or the task block-allow list) and that the upstream schemas exist and are readable by the user.'),
   DiffRouteConflict: def(52003, 'DiffRouteConflict', 'config', 'internal', 'medium', 'dm diff: table %s matches %s route rules: %s', 'Please check `--route`: a table may match at most one table-level rule and one schema-level rule.'),
+
+  // class dmctl: DM's codes 48001/48002; 48101–48199 are dm-ts additions for dmctl (DM has no code for them)
+  CtlGRPCCreateConn: def(48001, 'CtlGRPCCreateConn', 'dmctl', 'internal', 'high', "can't connect to dm-master %s", 'Please check your network connection, that the dm-master is running, and that `--master-addr` (or DM_MASTER_ADDR) lists its `advertise-addr`.'),
+  CtlInvalidTLSCfg: def(48002, 'CtlInvalidTLSCfg', 'dmctl', 'internal', 'medium', 'invalid TLS config: %s', 'Please check the `ssl-ca`, `ssl-cert` and `ssl-key` config in command line.'),
+  CtlMasterAddrNotProvided: def(48101, 'CtlMasterAddrNotProvided', 'dmctl', 'internal', 'medium', '--master-addr not provided', 'Please give the dm-master address with `--master-addr host:port` (several, comma-separated, for a cluster) or the DM_MASTER_ADDR environment variable.'),
+  CtlInvalidMasterAddr: def(48102, 'CtlInvalidMasterAddr', 'dmctl', 'internal', 'medium', 'invalid --master-addr %s: %s', 'Please write `--master-addr` as host:port (optionally http:// or https://), several separated by commas.'),
+  CtlInvalidRPCTimeout: def(48103, 'CtlInvalidRPCTimeout', 'dmctl', 'internal', 'medium', 'invalid --rpc-timeout %s: %s', 'Please write `--rpc-timeout` as a positive Go duration such as 30s, 10m, 1h.'),
+  CtlRPCTimeout: def(48104, 'CtlRPCTimeout', 'dmctl', 'internal', 'high', 'request %s to dm-master %s got no answer within %s', 'The request may still have been applied by dm-master: check with `query-status` (or `operate-source show`) before retrying; raise `--rpc-timeout` for slow operations.'),
+  CtlBadResponse: def(48105, 'CtlBadResponse', 'dmctl', 'internal', 'high', 'dm-master %s answered %s with HTTP %s and no DM response: %s', "Please check that `--master-addr` points at a dm-ts dm-master's `master-addr` (not a dm-worker, not DM's Go dm-master, whose gRPC this dmctl does not speak) and that both run the same dm-ts version."),
+  CtlConfigFile: def(48106, 'CtlConfigFile', 'dmctl', 'internal', 'medium', 'dmctl config file %s: %s', 'Please check the file given to `--config`: TOML with the keys master-addr, rpc-timeout, ssl-ca, ssl-cert, ssl-key.'),
+  CtlWriteFile: def(48107, 'CtlWriteFile', 'dmctl', 'internal', 'medium', 'can not write config to file %s: %s', 'Please check the path and that the directory is writable.'),
+  CtlConfigDirNotExist: def(48108, 'CtlConfigDirNotExist', 'dmctl', 'internal', 'medium', 'config directory `%s` not exists', 'Please give the directory written by `config export` with `--path`.'),
+  CtlImportConfigs: def(48109, 'CtlImportConfigs', 'dmctl', 'internal', 'medium', 'fail to create %s', 'See the dm-master response printed above; fix the cause and run `config import` again (sources and tasks that already exist are skipped).'),
+  CtlRequestFailed: def(48110, 'CtlRequestFailed', 'dmctl', 'internal', 'high', 'request %s to dm-master %s failed: %s', 'The connection broke after the request was sent, so it may or may not have been applied: check with `query-status` (or `operate-source show`) before retrying.'),
+
+  // class openapi (the OpenAPI v1 front end of dm-master)
+  OpenAPICommonError: def(49001, 'OpenAPICommonError', 'openapi', 'internal', 'high', '%s', 'Please check the request against the OpenAPI document served at `/api/v1/dm.json` (interactive: `/api/v1/docs`).'),
+  OpenAPITaskSourceNotFound: def(49002, 'OpenAPITaskSourceNotFound', 'openapi', 'internal', 'high', 'data source configuration not found, source name %s', 'Please check if the data source exists in the configuration file.'),
+
+  // dm-ts additions for the OpenAPI front end where DM has no code: 54001–54099
+  OpenAPINotSupported: def(54001, 'OpenAPINotSupported', 'openapi', 'internal', 'medium', '%s is not supported yet by dm-ts', 'Please use dmctl (`dm ctl`) for what it supports, or leave the option out of the request.'),
 });
 
 export type ErrorKey = keyof typeof E;

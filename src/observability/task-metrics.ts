@@ -7,11 +7,15 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { SubtaskStatus } from '../worker/subtask-runner.js';
 
+/** A subtask's status; `task` names its task when one source serves several (a dm-worker). */
+export type TaskSubtaskStatus = SubtaskStatus & { readonly task?: string };
+
 export interface MetricsSource {
+  /** The task label when a status does not name its own task. */
   readonly task: string;
   /** The worker label (`dm run` has no worker: its own name). */
   readonly worker: string;
-  statuses(): readonly SubtaskStatus[];
+  statuses(): readonly TaskSubtaskStatus[];
 }
 
 /** DM's `dm_worker_task_state`: 1 New, 2 Running, 3 Paused (also after an error), 5 Finished. */
@@ -40,7 +44,7 @@ export function parseBinlogPoint(text: string): { file: number; pos: number } | 
 export function createTaskMetrics(src: MetricsSource): Registry {
   const registry = new Registry();
   const each = (f: (s: SubtaskStatus, labels: { task: string; source_id: string; worker: string }) => void): void => {
-    for (const s of src.statuses()) f(s, { task: src.task, source_id: s.sourceId, worker: src.worker });
+    for (const s of src.statuses()) f(s, { task: s.task ?? src.task, source_id: s.sourceId, worker: src.worker });
   };
   const gauge = (name: string, help: string, labelNames: string[], collect: (g: Gauge) => void): void => {
     new Gauge({

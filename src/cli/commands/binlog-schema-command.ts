@@ -7,10 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { DmError } from '../../observability/dm-error.js';
-import { E } from '../../observability/error-catalogue.js';
-import { SchemaTracker } from '../../units/sync/schema-tracker.js';
-import { SyncerCheckpointStore } from '../../units/sync/syncer-checkpoint.js';
+import { binlogSchemaOperation, checkCreateTable, type SchemaOperation } from '../../units/sync/task-meta-operations.js';
 import { openTaskMeta } from './task-meta-target.js';
 
 export function binlogSchemaCommand(): Command {
@@ -39,26 +36,14 @@ Stop the task first (Ctrl-C on dm run); the definitions are read when it starts 
       let create: string | undefined;
       if (op === 'update' || op === 'set') {
         if (!file) throw new Error('binlog-schema update needs the file with the CREATE TABLE statement');
-        create = readFileSync(file, 'utf8').trim().replace(/;\s*$/, '');
-        // validated the way the sync unit will read it (44009 when not a CREATE TABLE)
-        new SchemaTracker().setTable(db!, create);
+        create = checkCreateTable(db!, readFileSync(file, 'utf8'));
       }
       const t = await openTaskMeta(taskFile, opts.source);
       try {
-        const store = new SyncerCheckpointStore(t.metaSchema, t.taskName, opts.source);
-        if (op === 'list' || op === 'get') {
-          const tables = (await store.listTables(t.conn)).filter((x) => (!db || x.schema === db) && (!table || x.table === table));
-          if (op === 'get' && tables.length === 0) throw DmError.of(E.SchemaTrackerCannotGetTable, [`\`${db}\`.\`${table}\``]);
-          process.stdout.write(`${JSON.stringify({ result: true, msg: '', sources: [{ source: opts.source, tables: tables.map((x) => ({ db: x.schema, table: x.table, schema: x.create })) }] }, null, 4)}\n`);
-          return;
-        }
-        const ok = await store.setTable(t.conn, db!, table!, op === 'delete' ? undefined : create);
-        if (!ok) {
-          throw op === 'delete'
-            ? DmError.of(E.SchemaTrackerCannotGetTable, [`\`${db}\`.\`${table}\``])
-            : DmError.of(E.SchemaTrackerCannotGetTable, [`\`${db}\`.\`${table}\` (task ${t.taskName} has no sync checkpoint for ${opts.source} yet)`]);
-        }
-        process.stdout.write(`${JSON.stringify({ result: true, msg: '', sources: [{ source: opts.source, db, table, op: op === 'set' ? 'update' : op }] }, null, 4)}\n`);
+        const kind: SchemaOperation = op === 'set' ? 'update' : (op as SchemaOperation);
+        const tables = await binlogSchemaOperation(t.conn, t, opts.source, kind, db, table, create);
+        const out = kind === 'list' || kind === 'get' ? { source: opts.source, tables: tables.map((x) => ({ db: x.db, table: x.table, schema: x.schema })) } : { source: opts.source, db, table, op: kind };
+        process.stdout.write(`${JSON.stringify({ result: true, msg: '', sources: [out] }, null, 4)}\n`);
       } finally {
         await t.conn.end().catch(() => undefined);
       }

@@ -8,7 +8,7 @@
 import { Command } from 'commander';
 import { DmError } from '../../observability/dm-error.js';
 import { E } from '../../observability/error-catalogue.js';
-import { ErrorOperatorStore } from '../../units/sync/error-operator-store.js';
+import { handleErrorOperation, type ErrorOperation } from '../../units/sync/task-meta-operations.js';
 import { openTaskMeta } from './task-meta-target.js';
 
 /** Splits `a; b;` into statements (semicolons inside quotes stay). */
@@ -62,24 +62,7 @@ Then run the task again (dm run ...): it resumes from its checkpoint and applies
       if (opts.binlogPos !== undefined && !/^[^:]+:\d+$/.test(opts.binlogPos)) throw DmError.of(E.InvalidBinlogPosStr, [opts.binlogPos]);
       const t = await openTaskMeta(taskFile, opts.source);
       try {
-        const result: Array<{ source: string; position: string; op: string; sqls?: readonly string[]; message?: string }> = [];
-        for (const id of t.sourceIds) {
-          const store = new ErrorOperatorStore(t.metaSchema, t.taskName, id);
-          const rows = await store.list(t.conn);
-          if (op === 'list') {
-            for (const r of rows) result.push({ source: id, position: r.position, op: r.op, ...(r.sqls.length ? { sqls: r.sqls } : {}), ...(r.message ? { message: r.message } : {}) });
-            continue;
-          }
-          const targets = opts.binlogPos !== undefined ? [opts.binlogPos] : rows.filter((r) => r.op === 'error').map((r) => r.position);
-          for (const pos of targets) {
-            if (op === 'revert') await store.remove(t.conn, pos);
-            else await store.put(t.conn, pos, op as 'skip' | 'replace', op === 'replace' ? replace : [], rows.find((r) => r.position === pos)?.message ?? '');
-            result.push({ source: id, position: pos, op: op === 'revert' ? 'reverted' : op, ...(op === 'replace' ? { sqls: replace } : {}) });
-          }
-        }
-        if (op !== 'list' && result.length === 0) {
-          throw DmError.of(E.SyncerOperatorNotExist, [opts.binlogPos ?? `(no source of task ${t.taskName} is stopped on an error)`]);
-        }
+        const result = await handleErrorOperation(t.conn, t, t.sourceIds, op as ErrorOperation, opts.binlogPos, replace);
         process.stdout.write(`${JSON.stringify({ result: true, msg: '', sources: result }, null, 4)}\n`);
       } finally {
         await t.conn.end().catch(() => undefined);

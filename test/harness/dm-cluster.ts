@@ -1,0 +1,190 @@
+/**
+ * A dm-ts cluster as a user runs it: real `dm-master` and `dm-worker` processes (the compiled CLI, or the
+ * TypeScript source through tsx), each with its own directory, on free loopback ports; `dmctl` runs as a
+ * child process and its JSON output is parsed; the OpenAPI is called over HTTP. Processes can be stopped
+ * gracefully (SIGTERM), killed (`kill -9`) and started again on the same port and data dir.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from './mariadb-server.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+function cli(name: string): string[] {
+  const compiled = path.resolve(here, `../../src/cli/${name}.js`);
+  return existsSync(compiled) ? [compiled] : ['--import', import.meta.resolve('tsx'), path.resolve(here, `../../src/cli/${name}.ts`)];
+}
+
+export class ClusterProcess {
+  private child: ChildProcess | undefined;
+  private exited: Promise<number | null> | undefined;
+
+  constructor(
+    readonly kind: 'dm-master' | 'dm-worker',
+    readonly name: string,
+    readonly addr: string,
+    readonly dir: string,
+    private readonly args: string[],
+  ) {}
+
+  get logFile(): string {
+    return path.join(this.dir, `${this.kind}.log`);
+  }
+
+  log(): string {
+    return existsSync(this.logFile) ? readFileSync(this.logFile, 'utf8') : '';
+  }
+
+  get running(): boolean {
+    return this.child !== undefined;
+  }
+
+  /** Starts the process and waits until its listener answers `/status`. */
+  async start(): Promise<void> {
+    mkdirSync(this.dir, { recursive: true });
+    let stderr = '';
+    const child = spawn(process.execPath, [...cli(this.kind), ...this.args, `--log-file=${this.logFile}`], { cwd: this.dir, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env } });
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    this.child = child;
+    this.exited = new Promise((resolve) =>
+      child.on('exit', (code) => {
+        this.child = undefined;
+        resolve(code);
+      }),
+    );
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      if (!this.child) throw new Error(`${this.kind} ${this.name} exited at start: ${stderr}\n${this.log().slice(-2000)}`);
+      try {
+        const r = await fetch(`http://${this.addr}/status`, { signal: AbortSignal.timeout(1000) });
+        if (r.ok) return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`${this.kind} ${this.name} did not start listening on ${this.addr}: ${stderr}`);
+  }
+
+  /** SIGTERM and wait (graceful); the exit code. */
+  async stop(): Promise<number | null> {
+    if (!this.child) return null;
+    this.child.kill('SIGTERM');
+    return this.exited!;
+  }
+
+  /** `kill -9`. */
+  async kill(): Promise<void> {
+    if (!this.child) return;
+    this.child.kill('SIGKILL');
+    await this.exited;
+  }
+}
+
+export interface ClusterOptions {
+  readonly dir: string;
+  readonly workers: number;
+  /** Worker keep-alive TTL in seconds (DM's default 60 is long for tests). */
+  readonly keepAliveTtl?: number;
+}
+
+export class DmCluster {
+  readonly master: ClusterProcess;
+  readonly workers: ClusterProcess[] = [];
+
+  private constructor(
+    readonly dir: string,
+    master: ClusterProcess,
+  ) {
+    this.master = master;
+  }
+
+  static async start(o: ClusterOptions): Promise<DmCluster> {
+    const mport = await freePort();
+    const maddr = `127.0.0.1:${mport}`;
+    const mdir = path.join(o.dir, 'master1');
+    const master = new ClusterProcess('dm-master', 'master1', maddr, mdir, [`--name=master1`, `--master-addr=${maddr}`, `--data-dir=${path.join(mdir, 'data')}`, `--peer-urls=http://127.0.0.1:${await freePort()}`]);
+    const c = new DmCluster(o.dir, master);
+    await master.start();
+    for (let i = 1; i <= o.workers; i++) await c.addWorker(`worker${i}`, o.keepAliveTtl ?? 6);
+    return c;
+  }
+
+  async addWorker(name: string, ttl: number): Promise<ClusterProcess> {
+    const port = await freePort();
+    const addr = `127.0.0.1:${port}`;
+    const w = new ClusterProcess('dm-worker', name, addr, path.join(this.dir, name), [`--name=${name}`, `--worker-addr=${addr}`, `--join=${this.master.addr}`, `--keepalive-ttl=${ttl}`]);
+    await w.start();
+    this.workers.push(w);
+    return w;
+  }
+
+  /** Runs dmctl against the master; parses the JSON it printed when it printed JSON. */
+  dmctl(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<DmctlRun> {
+    return runDmctl(['--master-addr', this.master.addr, ...args], opts);
+  }
+
+  /** Calls the OpenAPI. */
+  async api(method: string, urlPath: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+    const r = await fetch(`http://${this.master.addr}${urlPath}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+    const text = await r.text();
+    let json: unknown = text;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON: the text
+    }
+    return { status: r.status, json };
+  }
+
+  async stopAll(): Promise<void> {
+    for (const w of this.workers) await w.stop().catch(() => undefined);
+    await this.master.stop().catch(() => undefined);
+  }
+}
+
+export interface DmctlRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** The JSON printed (undefined when stdout was not JSON). */
+  json: Record<string, unknown> | undefined;
+}
+
+export function runDmctl(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<DmctlRun> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [...cli('dmctl'), ...args], { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    p.on('error', reject);
+    p.on('close', (code) => {
+      let json: Record<string, unknown> | undefined;
+      try {
+        json = JSON.parse(stdout) as Record<string, unknown>;
+      } catch {
+        json = undefined;
+      }
+      resolve({ code, stdout, stderr, json });
+    });
+  });
+}
+
+/** Polls `f` until it returns a value (not undefined/false) or the time runs out (then the last error). */
+export async function eventually<T>(what: string, f: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await f();
+      if (v !== undefined && v !== false) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${last instanceof Error ? last.message : String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
