@@ -3,7 +3,7 @@
  * answers). Comments and key order stay; a text that is not YAML is replaced entirely (nothing in it can
  * be shown safely).
  */
-import { isMap, isPair, isScalar, parseDocument, visit } from 'yaml';
+import { isPair, isScalar, parseDocument, visit } from 'yaml';
 
 export const MASK = '******';
 
@@ -13,11 +13,11 @@ export function maskYamlSecrets(text: string): string {
   visit(doc, {
     Pair(_k, pair) {
       if (isPair(pair) && isScalar(pair.key) && /password/i.test(String(pair.key.value)) && (isScalar(pair.value) || pair.value === null)) {
-        return doc.createPair(pair.key, MASK);
+        pair.value = doc.createNode(MASK);
+        return visit.SKIP;
       }
       return undefined;
     },
   });
-  if (!isMap(doc.contents) && doc.contents !== null) return doc.toString();
   return doc.toString();
 }

@@ -47,15 +47,14 @@ export class DmMasterServer {
 
     const app = Fastify({ logger: false, bodyLimit: 64 << 20 });
     app.setErrorHandler((err: { message?: string; statusCode?: number }, _req, reply) => {
-      const e = DmError.of(E.MasterInvalidOperateOp, [`request (${err.message ?? String(err)})`, 'dm-master']);
+      const e = DmError.of(E.MasterInvalidOperateOp, [`request (${err.message ?? 'invalid'})`, 'dm-master']);
       void reply.status(err.statusCode && err.statusCode < 500 ? err.statusCode : 400).send({ result: false, msg: e.message });
     });
     app.post<{ Params: { method: string } }>(`${RPC_PREFIX}:method`, async (req, reply) => {
       const method = req.params.method as MasterMethod;
       if (!MASTER_METHODS.includes(method)) return reply.status(404).send({ result: false, msg: DmError.of(E.MasterInvalidOperateOp, [req.params.method, 'dm-master']).message });
       const body = (req.body ?? {}) as never;
-      const call = service[method] as (r: never) => Promise<unknown>;
-      return call.call(service, body);
+      return (service[method] as (this: DmMasterService, r: never) => Promise<unknown>).call(service, body);
     });
     app.post(`${INTERNAL_PREFIX}heartbeat`, async (req): Promise<HeartbeatResponse> => {
       const hb = req.body as HeartbeatRequest;

@@ -549,7 +549,9 @@ export class DmMasterService implements MasterService {
           const res: SourceResult[] = [];
           for (const src of on) {
             const tables = await binlogSchemaOperation(conn, { taskName: task.name, metaSchema: task.metaSchema }, src, op, req.database || undefined, req.table || undefined, create);
-            const msg = op === 'get' ? (tables[0]?.schema ?? '') : op === 'list' ? JSON.stringify(tables.map((t) => ({ db: t.db, table: t.table }))) : '';
+            // list: the schemas, or the tables of `database` (a JSON array of names); get: the CREATE TABLE
+            const names = req.database ? tables.map((t) => t.table) : [...new Set(tables.map((t) => t.db))];
+            const msg = op === 'get' ? (tables[0]?.schema ?? '') : op === 'list' ? JSON.stringify(names) : '';
             res.push({ result: true, msg, source: src, worker: this.s.workerOf(src) ?? '' });
           }
           return res;
@@ -567,7 +569,8 @@ export class DmMasterService implements MasterService {
     const conn = await openConnection(db);
     try {
       const [rows] = await conn.query<RowDataPacket[]>(`SHOW CREATE TABLE ${quoteTable(req.database, req.table)}`);
-      return String((rows[0] as Record<string, unknown> | undefined)?.['Create Table'] ?? '');
+      const create = (rows[0] as Record<string, unknown> | undefined)?.['Create Table'];
+      return typeof create === 'string' ? create : '';
     } catch (e) {
       throw isDmError(e) ? e : driverError(e, db.password);
     } finally {

@@ -100,7 +100,7 @@ export class Scheduler {
 
   private stageMap(source: string): Map<string, SubtaskStageRecord> {
     let m = this.stages.get(source);
-    if (!m) this.stages.set(source, (m = new Map()));
+    if (!m) this.stages.set(source, (m = new Map<string, SubtaskStageRecord>()));
     return m;
   }
 
