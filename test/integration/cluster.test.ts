@@ -148,6 +148,29 @@ test('quick start, pause/resume, master and worker restarts, kill -9 of a worker
   await Promise.all([shardWrites(up1, 1, 200), shardWrites(up2, 2, 200), wl.run({ transactions: 60 })]);
   await caughtUp('new rows downstream');
 
+  // what else a DM user reaches for while the task runs
+  const checked = await cluster.dmctl(['check-task', task]);
+  assert.equal(checked.json?.result, true, checked.stdout);
+  const cfg = await cluster.dmctl(['get-config', 'task', 'merge']);
+  assert.equal(cfg.json?.result, true, cfg.stdout);
+  assert.match(String(cfg.json?.cfg), /password: "?\*{6}"?/);
+  assert.ok(!cfg.stdout.includes(down.password), 'get-config masks the password');
+  const exported = await cluster.dmctl(['config', 'export', '-p', path.join(work, 'export')]);
+  assert.match(exported.stdout + exported.stderr, /export configs to directory .* succeed/);
+  const transfer = await cluster.dmctl(['transfer-source', 'shard-01', workers.find((w) => w.stage === 'free')!.name]);
+  assert.equal(transfer.json?.result, false);
+  assert.match(String(transfer.json?.msg), /code=46019/, 'a running task blocks transfer-source');
+  const noError = await cluster.dmctl(['handle-error', 'merge', 'skip']);
+  assert.equal(noError.json?.result, false);
+  assert.match(String(noError.json?.msg), /code=36065/);
+  const schemas = await cluster.dmctl(['binlog-schema', 'list', 'merge', '-s', 'shard-01']);
+  assert.equal(schemas.json?.result, true, schemas.stdout);
+  assert.match(schemas.stdout, /shard_db_1/);
+  const w0 = cluster.workers.find((w) => w.name === bound[0])!;
+  const metrics = await (await fetch(`http://${w0.addr}/metrics`)).text();
+  assert.match(metrics, /dm_worker_task_state\{task="merge",source_id="shard-0[12]",worker="worker\d"\} 2/);
+  assert.match(await (await fetch(`http://${cluster.master.addr}/metrics`)).text(), /dm_master_worker_state\{worker="worker\d"\} 2/);
+
   // pause: the subtasks stop; rows written meanwhile arrive after resume
   const paused = await cluster.dmctl(['pause-task', 'merge']);
   assert.equal(paused.json?.result, true, paused.stdout);
