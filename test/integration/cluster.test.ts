@@ -5,8 +5,9 @@
  * - quick start: operate-source create, start-task (`all`, two shards merged into one table plus a random
  *   workload with DDL), query-status Running in Sync, new upstream rows arrive downstream;
  * - pause-task / resume-task; restart of the master and of a worker (tasks continue from checkpoints);
- * - `kill -9` of a worker during sync while a free worker exists: the source moves to it, and the data ends
- *   equal (`dm diff`); stop-task removes the task, checkpoints stay;
+ * - `kill -9` of a worker during sync while a free worker exists: the source moves to it; the killed worker
+ *   comes back free and `transfer-source` moves the source back; the data ends equal (`dm diff`); stop-task
+ *   removes the task, checkpoints stay;
  * - bad input through dmctl and the API: malformed YAML, unknown source, duplicate task, unreachable
  *   database, wrong password, a command for a missing task — coded errors, no password printed, no crash.
  */
@@ -225,6 +226,19 @@ test('quick start, pause/resume, master and worker restarts, kill -9 of a worker
   const offline = await cluster.dmctl(['list-member', '--worker', '--name', victim]);
   assert.match(offline.stdout, /"stage": "offline"/);
 
+  // the killed worker comes back free; transfer-source moves shard-01 back to it (tasks paused first)
+  await cluster.workers.find((w) => w.name === victim)!.start();
+  await eventually('the restarted worker is free', async () => /"stage": "free"/.test((await cluster.dmctl(['list-member', '--worker', '--name', victim])).stdout));
+  assert.equal((await cluster.dmctl(['pause-task', 'merge'])).json?.result, true);
+  await eventually('paused before transfer', () => allInStage('merge', 'Paused'));
+  const back = await cluster.dmctl(['transfer-source', 'shard-01', victim]);
+  assert.equal(back.json?.result, true, back.stdout);
+  assert.equal((await cluster.dmctl(['resume-task', 'merge'])).json?.result, true);
+  await eventually('shard-01 runs on the worker it was transferred to', async () => {
+    const s = (await subtasks('merge')).find((x) => x.source === 'shard-01');
+    return s?.worker === victim && s.sub.stage === 'Running' && s.sub.unit === 'Sync';
+  });
+  await shardWrites(up1, 1, 30);
   await caughtUp('all rows after the failover');
   await eventually('synced', async () => (await subtasks('merge')).every((s) => s.sub.sync?.synced === true));
   const diff = await runDm(['diff', task, '--source', s1, '--source', s2], { cwd: work });
