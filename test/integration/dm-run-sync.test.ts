@@ -10,7 +10,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { MariaDbServer, scratchDir, stopAllServers } from '../harness/mariadb-server.js';
 import { writeSourceFile } from '../harness/source-file.js';
@@ -185,6 +185,8 @@ syncers:
     safe-mode-duration: "0s"`,
   );
   const rnd = random(77);
+  const keep = process.env.DM_TEST_KEEP;
+  if (keep) mkdirSync(keep, { recursive: true });
   const stop = new AbortController();
   const load = Promise.all([wl.run({ transactions: 1_000_000, concurrency: 2, signal: stop.signal }), keylessWriter(up1, 'crlog.l', stop.signal, 9)]);
   const kills: string[] = [];
@@ -192,6 +194,7 @@ syncers:
     for (let i = 0; i < 10; i++) {
       const ms = 1500 + Math.floor(rnd() * 3000);
       const r = await runDm(['run', task, '-s', s1], { killAfterMs: ms });
+      if (keep) writeFileSync(path.join(keep, `run-${i}.log`), r.stderr);
       assert.equal(r.signal, 'SIGKILL', `run ${i} should still be running when killed at ${ms} ms:\n${r.stderr.slice(-3000)}`);
       assert.doesNotMatch(r.stderr, /Error:/, `run ${i}`);
       const stage = /\] (dump|load|sync)\b[^\n]*\n?$/.exec(r.stderr.trimEnd())?.[1] ?? (/sync: (starting|resuming)/.test(r.stderr) ? 'sync' : 'start');
@@ -213,8 +216,17 @@ syncers:
     }
     await up1.sql("INSERT INTO crlog.l VALUES (7, 'fp'), (7, 'fp')");
     const r = await runDm(['run', task, '-s', s1, '--exit-when-synced', '--no-verify'], { env: { DM_FAILPOINTS: `sync/${fp}` } });
+    if (keep) writeFileSync(path.join(keep, `fp-${fp}.log`), r.stderr);
     assert.equal(r.signal, 'SIGKILL', `failpoint ${fp} should kill the process:\n${r.stderr.slice(-3000)}`);
   }
   const final = await runDm(['run', task, '-s', s1, '--exit-when-synced']);
+  if (keep && final.code !== 0) {
+    // DM_TEST_KEEP=dir: what a failure needs to be understood — every run's output, the binlogs, both databases
+    writeFileSync(path.join(keep, 'final.log'), `${final.stderr}\n${final.stdout}`);
+    const diff = await runDm(['diff', task, '--source', s1, '--json', '--max-rows', '100000']);
+    writeFileSync(path.join(keep, 'diff.json'), diff.stdout);
+    cpSync(up1.dataDir, path.join(keep, 'upstream-data'), { recursive: true });
+    cpSync(down.dataDir, path.join(keep, 'downstream-data'), { recursive: true });
+  }
   assertEqualRun(final, `after kills at ${kills.join(' ')} and every failpoint`);
 });

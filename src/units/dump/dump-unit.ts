@@ -287,21 +287,31 @@ export class DumpUnit implements Unit<DumpStatus> {
     );
     this.checkAbort(signal);
 
+    // SHOW CREATE TABLE is not MVCC: the definitions must be read where DDL cannot move them away from the
+    // snapshot, or the binlog from the snapshot position would not match the schema files (docs/dump.md).
+    // Under a lock (flush, lock, backup-stage: all block DDL) they are read while it is held: exact. Lock-free
+    // (snapshot, none) they are read before the snapshot and again at the end; a difference means DDL around
+    // the snapshot, and the dump starts again.
+    const lockFree = o.consistency === 'snapshot' || o.consistency === 'none';
+    const before = lockFree ? await this.tableDefinitions(meta) : undefined;
     let catalog: Catalog | undefined;
+    let atSnapshot: Map<string, string> | undefined;
     const list = async (): Promise<void> => {
       catalog = await readCatalog(meta, o.filter, { views: o.views ?? true });
+      atSnapshot = await this.tableDefinitions(meta, catalog);
     };
-    if (o.consistency === 'lock') await list();
+    if (o.consistency === 'lock') catalog = await readCatalog(meta, o.filter, { views: o.views ?? true });
     const snap = await establishConsistency({
       mode: o.consistency,
       flavor,
       meta,
       workers,
       lockTables: catalog?.tables.filter((t) => t.kind === 'table').map((t) => ({ schema: t.schema, table: t.name })),
-      whileConsistent: o.consistency === 'lock' ? undefined : list,
+      whileConsistent: o.consistency === 'lock' ? async () => void (atSnapshot = await this.tableDefinitions(meta, catalog)) : list,
       snapshotAttempts: o.snapshotAttempts,
       log: (m) => o.onLog?.(m),
     });
+    const exactDefinitions = snap.method === 'flush' || snap.method === 'lock' || snap.method === 'backup-stage';
     this.methodUsed = snap.method;
     o.onLog?.(`snapshot pinned by ${snap.method} at ${snap.position ? `${snap.position.file}:${snap.position.pos} (${snap.position.gtid || 'no GTID'})` : 'no binlog position'} with ${snap.workers.length} connection(s)`);
     for (const c of snap.unused) await this.closeConn(c);
@@ -337,7 +347,7 @@ export class DumpUnit implements Unit<DumpStatus> {
       } finally {
         queue.close();
       }
-      await this.writeSchemas(meta, cat);
+      await this.writeSchemas(meta, cat, exactDefinitions ? { exact: atSnapshot! } : { reference: before ?? atSnapshot! });
     };
     const worker = async (conn: Connection): Promise<void> => {
       const ws = new WriteWorkspace();
@@ -415,7 +425,26 @@ export class DumpUnit implements Unit<DumpStatus> {
     }
   }
 
-  private async writeSchemas(meta: Connection, cat: Catalog): Promise<void> {
+  /** Every dumped table's CREATE TABLE, by quoted name (tables dropped since they were listed are left out). */
+  private async tableDefinitions(meta: Connection, listed?: Catalog): Promise<Map<string, string>> {
+    const cat = listed ?? (await readCatalog(meta, this.o.filter, { views: false }));
+    const out = new Map<string, string>();
+    for (const t of cat.tables) {
+      if (t.kind !== 'table') continue;
+      try {
+        out.set(quoteTable(t.schema, t.name), await showCreateTable(meta, t.schema, t.name));
+      } catch (e) {
+        if (!isSchemaChangedUnderSnapshot(e)) throw e;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The schema files: the definitions read under the snapshot's lock (`exact`), or read now and checked against
+   * `reference` (lock-free), ignoring the AUTO_INCREMENT counter (it moves with every insert).
+   */
+  private async writeSchemas(meta: Connection, cat: Catalog, defs: { exact: ReadonlyMap<string, string> } | { reference: ReadonlyMap<string, string> }): Promise<void> {
     const dir = this.o.outputDir;
     for (const s of cat.schemas) {
       const create = await showCreateDatabase(meta, s);
@@ -423,7 +452,17 @@ export class DumpUnit implements Unit<DumpStatus> {
     }
     for (const t of cat.tables) {
       if (t.kind === 'table') {
-        const create = await showCreateTable(meta, t.schema, t.name);
+        const name = quoteTable(t.schema, t.name);
+        let create: string;
+        if ('exact' in defs) {
+          const known = defs.exact.get(name);
+          if (known === undefined) throw new SchemaChangedDuringDump(`${name} was dropped while the snapshot was taken`);
+          create = known;
+        } else {
+          create = await showCreateTable(meta, t.schema, t.name);
+          const was = defs.reference.get(name);
+          if (was === undefined || withoutAutoIncrement(was) !== withoutAutoIncrement(create)) throw new SchemaChangedDuringDump(`${name} ${was === undefined ? 'was created' : 'was altered'} while the snapshot was taken`);
+        }
         await writeFile(path.join(dir, tableSchemaFileName(t.schema, t.name)), `${SCHEMA_FILE_HEADER}${create};\n`);
       } else if (t.kind === 'view') {
         let v;
@@ -501,6 +540,15 @@ export class DumpUnit implements Unit<DumpStatus> {
     if (fatal || (typeof code === 'string' && CONNECTION_CODES.has(code))) return driverError(e, this.o.source.password);
     return DmError.of(E.DumpUnitRuntime, [scrub(errorText(e), this.o.source.password)], { cause: e });
   }
+}
+
+function withoutAutoIncrement(create: string): string {
+  return create.replace(/ AUTO_INCREMENT=\d+/, '');
+}
+
+/** A dumped table's definition changed around the snapshot; reported like the server's ER_TABLE_DEF_CHANGED. */
+class SchemaChangedDuringDump extends Error {
+  readonly errno = 1412;
 }
 
 /**
