@@ -26,6 +26,9 @@ export interface DmRunOptions {
   killAfterMs?: number;
   /** Send SIGINT (Ctrl-C) once stderr matches this, e.g. a progress line. */
   interruptWhen?: RegExp;
+  /** SIGKILL the process `killDelayMs` after stderr first matches this (a crash at a chosen stage). */
+  killWhen?: RegExp;
+  killDelayMs?: number;
 }
 
 export function runDm(args: string[], opts: DmRunOptions = {}): Promise<DmRun> {
@@ -35,17 +38,22 @@ export function runDm(args: string[], opts: DmRunOptions = {}): Promise<DmRun> {
     let stderr = '';
     p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     let interrupted = false;
+    let killArmed: NodeJS.Timeout | undefined;
     p.stderr.on('data', (d: Buffer) => {
       stderr += d.toString();
       if (opts.interruptWhen && !interrupted && opts.interruptWhen.test(stderr)) {
         interrupted = true;
         p.kill('SIGINT');
       }
+      if (opts.killWhen && !killArmed && opts.killWhen.test(stderr)) {
+        killArmed = setTimeout(() => p.kill('SIGKILL'), opts.killDelayMs ?? 0);
+      }
     });
     const timer = opts.killAfterMs !== undefined ? setTimeout(() => p.kill('SIGKILL'), opts.killAfterMs) : undefined;
     p.on('error', reject);
     p.on('close', (code, signal) => {
       if (timer) clearTimeout(timer);
+      if (killArmed) clearTimeout(killArmed);
       resolve({ code, signal, stdout, stderr });
     });
   });

@@ -67,6 +67,21 @@ export class DmCluster {
     return { status: r.status, json };
   }
 
+  /** The last lines of every process's log (for failure messages). */
+  logTails(lines = 25): string {
+    return [this.master, ...this.workers].map((p) => `--- ${p.kind} ${p.name} ---\n${p.log().split('\n').slice(-lines).join('\n')}`).join('\n');
+  }
+
+  /** Runs `f`; a failure carries the processes' log tails. */
+  async withLogs(f: () => Promise<void>): Promise<void> {
+    try {
+      await f();
+    } catch (e) {
+      if (e instanceof Error) e.message = `${e.message}\n${this.logTails()}`;
+      throw e;
+    }
+  }
+
   async stopAll(): Promise<void> {
     for (const w of this.workers) await w.stop().catch(() => undefined);
     await this.master.stop().catch(() => undefined);
@@ -115,4 +130,17 @@ export async function eventually<T>(what: string, f: () => Promise<T | undefined
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/** dmctl in interactive mode: `input` is typed line by line; resolves with everything it printed. */
+export function runDmctlInteractive(masterAddr: string, input: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [...cliArgs('dmctl'), '--master-addr', masterAddr], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    p.on('error', reject);
+    p.on('close', () => resolve(out));
+    p.stdin.end(input);
+  });
 }

@@ -16,7 +16,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { MariaDbServer, scratchDir, stopAllServers, freePort } from '../harness/mariadb-server.js';
-import { DmCluster, eventually } from '../harness/dm-cluster.js';
+import { DmCluster, eventually, runDmctlInteractive } from '../harness/dm-cluster.js';
 import { runDm } from '../harness/dm-cli.js';
 import { RandomWorkload } from '../harness/random-workload.js';
 import { writeSourceFile } from '../harness/source-file.js';
@@ -124,7 +124,7 @@ async function caughtUp(what: string): Promise<void> {
   await eventually(what, async () => (await downCount()) === (await upCount()), 90_000);
 }
 
-test('quick start, pause/resume, master and worker restarts, kill -9 of a worker moves its source; ends equal', async () => {
+test('quick start, pause/resume, master and worker restarts, kill -9 of a worker moves its source; ends equal', () => cluster.withLogs(async () => {
   const s1 = writeSourceFile(work, 'shard-01', up1, true);
   const s2 = writeSourceFile(work, 'shard-02', up2, false);
   const created = await cluster.dmctl(['operate-source', 'create', s1, s2]);
@@ -226,7 +226,14 @@ test('quick start, pause/resume, master and worker restarts, kill -9 of a worker
   const offline = await cluster.dmctl(['list-member', '--worker', '--name', victim]);
   assert.match(offline.stdout, /"stage": "offline"/);
 
-  // the killed worker comes back free; transfer-source moves shard-01 back to it (tasks paused first)
+  // offline-member forgets the dead worker; started again, it registers anew and is free; transfer-source
+  // moves shard-01 back to it (tasks paused first)
+  const online = await cluster.dmctl(['offline-member', '--worker', '--name', moved]);
+  assert.equal(online.json?.result, false);
+  assert.match(String(online.json?.msg), /code=46005/, 'an online worker cannot be offlined');
+  const forgotten = await cluster.dmctl(['offline-member', '--worker', '--name', victim]);
+  assert.equal(forgotten.json?.result, true, forgotten.stdout);
+  assert.doesNotMatch((await cluster.dmctl(['list-member', '--worker'])).stdout, new RegExp(`"name": "${victim}"`));
   await cluster.workers.find((w) => w.name === victim)!.start();
   await eventually('the restarted worker is free', async () => /"stage": "free"/.test((await cluster.dmctl(['list-member', '--worker', '--name', victim])).stdout));
   assert.equal((await cluster.dmctl(['pause-task', 'merge'])).json?.result, true);
@@ -253,9 +260,9 @@ test('quick start, pause/resume, master and worker restarts, kill -9 of a worker
   assert.match(String(gone.json?.msg), /code=46018/);
   const cps = await down.sql<{ n: number }>("SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'dm_meta' AND TABLE_NAME LIKE 'merge\\_%'");
   assert.ok(Number(cps[0]?.n) >= 2, 'checkpoint tables stay');
-});
+}));
 
-test('bad input through dmctl and the OpenAPI: coded errors, no password, no crash', async () => {
+test('bad input through dmctl and the OpenAPI: coded errors, no password, no crash', () => cluster.withLogs(async () => {
   const malformed = file('bad.yaml', 'source-id: [unclosed\nfrom: {');
   const r1 = await cluster.dmctl(['operate-source', 'create', malformed]);
   assert.equal(r1.json?.result, false, r1.stdout + r1.stderr);
@@ -303,7 +310,13 @@ test('bad input through dmctl and the OpenAPI: coded errors, no password, no cra
   assert.equal(a3.status, 200, JSON.stringify(a3.json));
   assert.ok(!JSON.stringify(a3.json).includes(up1.password), 'no password in the API answer');
 
+  // interactive mode reads commands from its input until `exit`
+  const interactive = await runDmctlInteractive(cluster.master.addr, 'list-member --master\nquery-status missing-task\nexit\n');
+  assert.match(interactive, /Welcome to dmctl/);
+  assert.match(interactive, /"name": "master1"/);
+  assert.match(interactive, /code=46018/);
+
   // everything still up
   const m = await cluster.dmctl(['list-member']);
   assert.equal(m.json?.result, true);
-});
+}));

@@ -192,10 +192,12 @@ syncers:
   const kills: string[] = [];
   try {
     for (let i = 0; i < 10; i++) {
-      const ms = 1500 + Math.floor(rnd() * 3000);
-      const r = await runDm(['run', task, '-s', s1], { killAfterMs: ms });
+      // even runs: killed at a random moment from the start (startup, dump, load or sync); odd runs: a random
+      // moment after the sync started, so most kills hit the sync whatever the machine's speed
+      const ms = i % 2 === 0 ? 1500 + Math.floor(rnd() * 3000) : Math.floor(rnd() * 2500);
+      const r = await runDm(['run', task, '-s', s1], i % 2 === 0 ? { killAfterMs: ms } : { killWhen: /sync: (starting|resuming)/, killDelayMs: ms });
       if (keep) writeFileSync(path.join(keep, `run-${i}.log`), r.stderr);
-      assert.equal(r.signal, 'SIGKILL', `run ${i} should still be running when killed at ${ms} ms:\n${r.stderr.slice(-3000)}`);
+      assert.equal(r.signal, 'SIGKILL', `run ${i} should still be running when killed ${i % 2 === 0 ? 'at' : 'after the sync started +'} ${ms} ms:\n${r.stderr.slice(-3000)}`);
       assert.doesNotMatch(r.stderr, /Error:/, `run ${i}`);
       const stage = /\] (dump|load|sync)\b[^\n]*\n?$/.exec(r.stderr.trimEnd())?.[1] ?? (/sync: (starting|resuming)/.test(r.stderr) ? 'sync' : 'start');
       kills.push(`${ms}ms:${stage}`);
