@@ -21,6 +21,9 @@ import { isDmError } from '../../src/observability/dm-error.js';
 import { DumpUnit, type DumpStatus, type DumpUnitOptions } from '../../src/units/dump/dump-unit.js';
 import { parseDumpFileName } from '../../src/units/dump/dump-files.js';
 import { parseDumpMetadata } from '../../src/units/dump/metadata-file.js';
+
+/** An external tool (mariadb, mydumper, myloader) that has not finished by then is killed: the test fails with its output instead of blocking the event loop. */
+const TOOL_TIMEOUT_MS = 180_000;
 import { rawQuery } from '../../src/units/dump/raw-query.js';
 
 let src: MariaDbServer;
@@ -79,7 +82,7 @@ function loadWithClient(dir: string, server: MariaDbServer): void {
     try {
       const args = ['-h', server.host, '-P', String(server.port), '-u', server.user, `-p${server.password}`, '--binary-mode'];
       if (db !== undefined) args.push(db);
-      const r = spawnSync('mariadb', args, { stdio: [fd, 'pipe', 'pipe'], encoding: 'utf8' });
+      const r = spawnSync('mariadb', args, { stdio: [fd, 'pipe', 'pipe'], encoding: 'utf8', timeout: TOOL_TIMEOUT_MS, killSignal: 'SIGKILL' });
       assert.equal(r.status, 0, `mariadb < ${file}: ${r.stderr}`);
     } finally {
       closeSync(fd);
@@ -341,14 +344,14 @@ test('myloader 0.10 loads our dump; our parser reads mydumper 0.10 metadata', { 
     INSERT INTO ${db}.nokey VALUES ('x;'), (CONCAT('line;', CHAR(10), 'next;')), (NULL);
   `);
   const { dir } = await runDump({ filter: onlySchemas(db), rows: 1000, statementSize: 2000 });
-  const r = spawnSync('myloader', ['-h', dst.host, '-P', String(dst.port), '-u', dst.user, '-p', dst.password, '-d', dir, '-t', '2', '-o'], { encoding: 'utf8' });
+  const r = spawnSync('myloader', ['-h', dst.host, '-P', String(dst.port), '-u', dst.user, '-p', dst.password, '-d', dir, '-t', '2', '-o'], { encoding: 'utf8', timeout: TOOL_TIMEOUT_MS, killSignal: 'SIGKILL' });
   assert.equal(r.status, 0, `myloader: ${r.stderr}`);
   await assertSameTables(db, ['t', 'nokey']);
   await dropOn(dst, db);
 
   // mydumper's metadata, parsed by us, names the position SHOW MASTER STATUS reports (no writes meanwhile)
   const out = newDir();
-  const m = spawnSync('mydumper', ['-h', src.host, '-P', String(src.port), '-u', src.user, '-p', src.password, '-B', db, '-o', out], { encoding: 'utf8' });
+  const m = spawnSync('mydumper', ['-h', src.host, '-P', String(src.port), '-u', src.user, '-p', src.password, '-B', db, '-o', out], { encoding: 'utf8', timeout: TOOL_TIMEOUT_MS, killSignal: 'SIGKILL' });
   assert.equal(m.status, 0, `mydumper: ${m.stderr}`);
   const md = parseDumpMetadata(readFileSync(path.join(out, 'metadata'), 'utf8'));
   const ms = await src.masterStatus();

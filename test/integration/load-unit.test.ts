@@ -15,6 +15,9 @@ import { MariaDbServer, repoRoot, scratchDir, stopAllServers } from '../harness/
 import { LoadUnit, type LoadUnitOptions } from '../../src/units/load/load-unit.js';
 import { ALLOW_ALL, IDENTITY_ROUTER, type TableFilter, type TableRouter } from '../../src/filter/table-filter.js';
 import { quoteTable } from '../../src/mysql/identifier.js';
+
+/** An external tool (mariadb, mydumper, myloader) that has not finished by then is killed: the test fails with its output instead of blocking the event loop. */
+const TOOL_TIMEOUT_MS = 180_000;
 import type { DbConfig } from '../../src/mysql/db-config.js';
 
 let down: MariaDbServer;
@@ -164,7 +167,7 @@ function clientLoad(s: MariaDbServer, dir: string, db: string, schema: string): 
   const run = (sql: string | Buffer, useDb: boolean): void => {
     const args = ['-h', s.host, '-P', String(s.port), '-u', s.user, `-p${s.password}`, '--binary-mode', '--default-character-set=utf8mb4', "--init-command=SET SESSION sql_mode='NO_AUTO_VALUE_ON_ZERO'"];
     if (useDb) args.push('-D', schema);
-    const r = spawnSync('mariadb', args, { input: sql });
+    const r = spawnSync('mariadb', args, { input: sql, timeout: TOOL_TIMEOUT_MS, killSignal: 'SIGKILL' });
     if (r.status !== 0) throw new Error(`mariadb client: ${r.stderr.toString()}`);
   };
   run(`DROP DATABASE IF EXISTS ${q(schema)}; CREATE DATABASE ${q(schema)} DEFAULT CHARACTER SET utf8mb4;`, false);
@@ -261,7 +264,7 @@ describe('load unit', () => {
         CREATE TABLE md.empty (id INT PRIMARY KEY);`);
       const dumpDir = path.join(scratchDir('load-mydumper'), 'dump');
       dirs.push(path.dirname(dumpDir));
-      const r = spawnSync('mydumper', ['-h', up.host, '-P', String(up.port), '-u', up.user, '-p', up.password, '-o', dumpDir, '-t', '2', '-r', '3000', '-s', '100000', '--regex', '^(md|md two)\\.'], { encoding: 'utf8' });
+      const r = spawnSync('mydumper', ['-h', up.host, '-P', String(up.port), '-u', up.user, '-p', up.password, '-o', dumpDir, '-t', '2', '-r', '3000', '-s', '100000', '--regex', '^(md|md two)\\.'], { encoding: 'utf8', timeout: TOOL_TIMEOUT_MS, killSignal: 'SIGKILL' });
       assert.equal(r.status, 0, r.stderr);
       const files = readdirSync(dumpDir);
       assert.ok(files.some((f) => /^md\.sb\.\d{5}\.sql$/.test(f)), `chunked data files: ${files.join(' ')}`);
