@@ -184,6 +184,25 @@ async function withBackupStage(p: ConsistencyPlan): Promise<ConsistentSnapshot> 
   );
 }
 
+/**
+ * BACKUP STAGE BLOCK_COMMIT passes through BLOCK_DDL, which waits for running DDL and can lose a metadata-lock
+ * deadlock to it (1213) or time out (1205): both are transient, so the stage is retried a few times.
+ */
+async function withBackupStageRetried(p: ConsistencyPlan): Promise<ConsistentSnapshot> {
+  const attempts = 5;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await withBackupStage(p);
+    } catch (e) {
+      const code = errno(e);
+      if (attempt >= attempts || (code !== 1213 && code !== 1205)) throw e;
+      p.log?.(`BACKUP STAGE BLOCK_COMMIT: ${code === 1213 ? 'deadlock' : 'lock wait timeout'} with concurrent DDL; trying again (${attempt}/${attempts - 1})`);
+      await rollbackAll(p.workers).catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 100 * attempt));
+    }
+  }
+}
+
 interface Alignment {
   aligned: Connection[];
   others: Connection[];
@@ -264,7 +283,7 @@ export async function establishConsistency(p: ConsistencyPlan): Promise<Consiste
       if (last) await rollbackAll(p.workers);
       try {
         try {
-          return await withBackupStage(p);
+          return await withBackupStageRetried(p);
         } catch (e) {
           // BACKUP STAGE needs MariaDB 10.4.1: fall back to FTWRL on older servers
           if (errno(e) !== 1064) throw e;
