@@ -320,3 +320,46 @@ test('bad input through dmctl and the OpenAPI: coded errors, no password, no cra
   const m = await cluster.dmctl(['list-member']);
   assert.equal(m.json?.result, true);
 }));
+
+test('the same lifecycle through the OpenAPI: source, task, status, pause/resume, delete; ends equal', () =>
+  cluster.withLogs(async () => {
+    // shard-02 is free of tasks now: delete it and create it again through the API
+    assert.equal((await cluster.api('DELETE', '/api/v1/sources/shard-02')).status, 204);
+    const created = await cluster.api('POST', '/api/v1/sources', { source_name: 'shard-02', host: up2.host, port: up2.port, user: up2.user, password: up2.password, enable_gtid: true });
+    assert.equal(created.status, 201, JSON.stringify(created.json));
+    assert.equal((created.json as Json).password, '******');
+    const task = {
+      name: 'api_task',
+      task_mode: 'all',
+      meta_schema: 'dm_meta',
+      enhance_online_schema_change: false,
+      on_duplicate: 'overwrite',
+      target_config: { host: down.host, port: down.port, user: down.user, password: down.password },
+      table_migrate_rule: [{ source: { source_name: 'shard-02', schema: 'shard_db_2', table: 't_2' }, target: { schema: 'api_db', table: 't' } }],
+      source_config: { full_migrate_conf: { export_threads: 2, import_threads: 2, data_dir: './api_dump', consistency: 'auto' }, incr_migrate_conf: { repl_threads: 4, repl_batch: 100 }, source_conf: [{ source_name: 'shard-02' }] },
+    };
+    const started = await cluster.api('POST', '/api/v1/tasks', { remove_meta: true, task, source_name_list: ['shard-02'] });
+    assert.equal(started.status, 201, JSON.stringify(started.json));
+    const status = async (): Promise<Array<{ stage: string; unit: string; sync_status?: { synced: boolean } }>> => {
+      const r = await cluster.api('GET', '/api/v1/tasks/api_task/status');
+      assert.equal(r.status, 200, JSON.stringify(r.json));
+      return (r.json as { data: Array<{ stage: string; unit: string; sync_status?: { synced: boolean } }> }).data;
+    };
+    await eventually('api_task in Sync', async () => (await status()).every((s) => s.stage === 'Running' && s.unit === 'Sync'));
+    const listed = await cluster.api('GET', '/api/v1/tasks');
+    assert.ok(JSON.stringify(listed.json).includes('"api_task"'), JSON.stringify(listed.json));
+    assert.ok(!JSON.stringify(listed.json).includes(down.password), 'no password in the task list');
+
+    assert.ok([200, 204].includes((await cluster.api('POST', '/api/v1/tasks/api_task/pause', ['shard-02'])).status));
+    await eventually('api_task paused', async () => (await status()).every((s) => s.stage === 'Paused'));
+    await shardWrites(up2, 2, 40);
+    assert.ok([200, 204].includes((await cluster.api('POST', '/api/v1/tasks/api_task/resume', ['shard-02'])).status));
+    await eventually('api_task synced', async () => (await status()).every((s) => s.stage === 'Running' && s.sync_status?.synced === true));
+    const upRows = await up2.sql<{ n: number }>('SELECT COUNT(*) AS n FROM shard_db_2.t_2');
+    await eventually('rows in api_db.t', async () => Number((await down.sql<{ n: number }>('SELECT COUNT(*) AS n FROM api_db.t'))[0]?.n) === Number(upRows[0]?.n));
+    const sum = async (s: MariaDbServer, t: string): Promise<string> => String((await s.sql<{ c: string }>(`SELECT SUM(CRC32(CONCAT_WS('|', id, k, c))) AS c FROM ${t}`))[0]?.c);
+    assert.equal(await sum(down, 'api_db.t'), await sum(up2, 'shard_db_2.t_2'), 'every row equal');
+
+    assert.equal((await cluster.api('DELETE', '/api/v1/tasks/api_task')).status, 204);
+    await eventually('api_task gone', async () => (await cluster.api('GET', '/api/v1/tasks/api_task/status')).status === 400);
+  }));
