@@ -117,7 +117,7 @@ export function runDmctl(args: string[], opts: { cwd?: string; env?: Record<stri
 }
 
 /** Polls `f` until it returns a value (not undefined/false) or the time runs out (then the last error). */
-export async function eventually<T>(what: string, f: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
+export async function eventually<T>(what: string, f: () => Promise<T | undefined | false>, timeoutMs = 120_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
