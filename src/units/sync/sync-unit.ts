@@ -620,13 +620,23 @@ export class SyncUnit implements Unit<SyncStatus> {
     }
     // a large transaction streams through in pieces (not while recovering: it may turn out to be applied)
     if (t.ops.length >= PIECE_ROWS && !this.recovery) {
-      t.handle ??= this.pool!.begin();
-      const ops = t.ops;
-      const keys = t.keys;
-      t.ops = [];
-      t.keys = [];
-      if (!this.pool!.tryDispatch(t.handle, ops, keys, false)) return this.pool!.dispatch(t.handle, ops, keys, false, signal);
+      // Its downstream transaction stays open between pieces, holding row (and gap) locks. An earlier
+      // transaction on another executor could wait for those locks while a later piece waits, by causality,
+      // for that earlier transaction: a deadlock InnoDB cannot see. So the first piece goes only once
+      // everything before it is committed; nothing after it is read until its last piece.
+      if (!t.handle && this.pool!.pending > 0) return this.pool!.drain(signal).then(() => this.dispatchPiece(t, signal));
+      return this.dispatchPiece(t, signal);
     }
+    return undefined;
+  }
+
+  private dispatchPiece(t: OpenTxn, signal: AbortSignal): Promise<void> | undefined {
+    t.handle ??= this.pool!.begin();
+    const ops = t.ops;
+    const keys = t.keys;
+    t.ops = [];
+    t.keys = [];
+    if (!this.pool!.tryDispatch(t.handle, ops, keys, false)) return this.pool!.dispatch(t.handle, ops, keys, false, signal);
     return undefined;
   }
 
