@@ -58,6 +58,8 @@ export function runClusterEntry<C extends { readonly warnings: readonly string[]
   }
 }
 
+const STOP_DEADLINE_MS = 60_000;
+
 /** Serves until SIGINT/SIGTERM (graceful stop; a second signal exits at once); a start failure exits 1. */
 async function serveUntilSignalled<C extends { readonly warnings: readonly string[] }>(e: ClusterEntry<C>, config: C): Promise<void> {
   let server: RunningServer;
@@ -72,6 +74,12 @@ async function serveUntilSignalled<C extends { readonly warnings: readonly strin
     signals++;
     if (signals > 1) process.exit(130);
     process.stderr.write(`${e.command}: ${sig} received, stopping (again to quit at once) ...\n`);
+    // a unit that does not stop must not keep the process forever: the checkpoints downstream are exact, so
+    // exiting without the graceful part loses nothing (the next start resumes from them)
+    setTimeout(() => {
+      process.stderr.write(`${e.command}: not stopped after ${STOP_DEADLINE_MS / 1000} s; exiting now (the checkpoints downstream are exact)\n`);
+      process.exit(1);
+    }, STOP_DEADLINE_MS).unref();
     server.stop().then(
       () => process.exit(0),
       (err: unknown) => {
