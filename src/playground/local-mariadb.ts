@@ -289,14 +289,15 @@ export class MariaDbServer {
     }
   }
 
-  /** Restarts the server on the same data dir (same port when it is still free). */
-  async restart(): Promise<void> {
+  /** Restarts the server on the same data dir (same port when it is still free), down for `downMs` between. */
+  async restart(opts: { downMs?: number } = {}): Promise<void> {
     await this.pool?.end().catch(() => undefined);
     this.pool = undefined;
     if (this.running) {
       this.proc!.kill('SIGTERM');
       await this.exited;
     }
+    if (opts.downMs) await new Promise((r) => setTimeout(r, opts.downMs));
     await this.launch(this.port);
   }
 

@@ -7,7 +7,9 @@
  * - missing from the desired state → stop and forget (stop-task; checkpoints stay downstream);
  * - a runner that stops with an error → stage `Paused` with the error (DM's Running→Paused on error); it
  *   restarts only when the master's `resumeSeq` for it changes (resume-task);
- * - a task.yaml that changed (stop-task + start-task with another config) → the old runner stops first.
+ * - a task.yaml that changed (stop-task + start-task with another config) → the old runner stops first;
+ * - a runner stopped by a transient error (a lost database connection) is resumed automatically with
+ *   backoff (auto-resume.ts, DM's task checker; `checker.check-enable: false` in source.yaml turns it off).
  *
  * Invariants: at most one runner per task; `close` stops every runner and waits for it, so checkpoints are
  * flushed before the worker lets go of the source.
@@ -19,6 +21,7 @@ import { deriveSubtasks } from '../config/subtask-config.js';
 import { DmError, isDmError } from '../observability/dm-error.js';
 import { E } from '../observability/error-catalogue.js';
 import { SubtaskRunner, type SubtaskStatus } from './subtask-runner.js';
+import { isResumable, ResumeBackoff } from './auto-resume.js';
 import { processResultOf, subtaskStatusJson } from './subtask-status-json.js';
 import type { DesiredSubtask } from './worker-protocol.js';
 
@@ -37,6 +40,11 @@ interface Slot {
   resumeSeq: number;
   startedAt: number;
   removed: boolean;
+  /** The stage the master wants. */
+  desired: 'Running' | 'Paused';
+  backoff: ResumeBackoff;
+  /** When an automatic resume is due (0: none planned). */
+  resumeAt: number;
 }
 
 export class SourceWorker {
@@ -47,12 +55,30 @@ export class SourceWorker {
   private readonly stopping = new Map<string, Promise<void>>();
   private closed = false;
 
+  private readonly checker: NodeJS.Timeout;
+
   constructor(
     readonly sourceYaml: string,
     private readonly log: (msg: string) => void,
   ) {
     this.source = parseSourceConfig(sourceYaml, 'source.yaml');
     this.sourceId = this.source.sourceId;
+    this.checker = setInterval(() => this.check(), Math.min(this.source.checker.checkIntervalMs, 1000));
+  }
+
+  /** The task checker: due automatic resumes, and backoff rollback after a stable run. */
+  private check(): void {
+    const now = Date.now();
+    for (const slot of this.slots.values()) {
+      if (slot.running) {
+        if (slot.startedAt && now - slot.startedAt >= this.source.checker.backoffRollbackMs) slot.backoff.rollback();
+        continue;
+      }
+      if (slot.resumeAt > 0 && now >= slot.resumeAt && slot.desired === 'Running' && !slot.removed) {
+        this.log(`[${this.sourceId}] subtask ${slot.task}: resuming automatically after a transient error`);
+        this.start(slot);
+      }
+    }
   }
 
   /** Brings the subtasks to the desired state (returns at once; runners stop in the background). */
@@ -79,13 +105,15 @@ export class SourceWorker {
       let slot = this.slots.get(d.task);
       if (!slot) {
         // a removed slot of the same task may still be stopping: the new one starts after it
-        slot = { task: d.task, yaml: d.taskYaml, runner: undefined, abort: undefined, running: undefined, stage: 'New', last: undefined, configError: undefined, resumeSeq: d.resumeSeq, startedAt: 0, removed: false };
+        slot = { task: d.task, yaml: d.taskYaml, runner: undefined, abort: undefined, running: undefined, stage: 'New', last: undefined, configError: undefined, resumeSeq: d.resumeSeq, startedAt: 0, removed: false, desired: d.stage, backoff: new ResumeBackoff(this.source.checker), resumeAt: 0 };
         this.slots.set(d.task, slot);
         if (d.stage === 'Running') this.start(slot);
         else slot.stage = 'Paused';
         continue;
       }
+      slot.desired = d.stage;
       if (d.stage === 'Paused') {
+        slot.resumeAt = 0;
         if (slot.running) {
           this.log(`[${this.sourceId}] subtask ${d.task}: pausing`);
           slot.abort?.abort();
@@ -132,6 +160,7 @@ export class SourceWorker {
     }
     slot.configError = undefined;
     slot.last = undefined;
+    slot.resumeAt = 0;
     slot.runner = runner;
     const abort = new AbortController();
     slot.abort = abort;
@@ -145,6 +174,11 @@ export class SourceWorker {
         slot.stage = final.stage === 'finished' ? 'Finished' : 'Paused';
         const how = final.errors.length > 0 ? `with an error: ${final.errors.map((e) => e.message).join('; ')}` : final.stage;
         this.log(`[${this.sourceId}] subtask ${slot.task}: stopped (${how})`);
+        if (this.source.checker.checkEnable && slot.desired === 'Running' && !slot.removed && isResumable(final.errors)) {
+          const wait = slot.backoff.next();
+          slot.resumeAt = Date.now() + wait;
+          this.log(`[${this.sourceId}] subtask ${slot.task}: the error is transient; resuming automatically in ${(wait / 1000).toFixed(1)} s`);
+        }
       })
       .catch((e: unknown) => {
         // run() reports errors in its result; this is a bug, kept visible in the status
@@ -182,6 +216,7 @@ export class SourceWorker {
   /** Stops every runner and waits for them (checkpoints flushed). */
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.checker);
     const waits: Promise<void>[] = [];
     for (const slot of this.slots.values()) {
       slot.abort?.abort();

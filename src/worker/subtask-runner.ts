@@ -17,7 +17,8 @@ import type { ConsistencyMode } from '../units/dump/consistency.js';
 import { LoadUnit, type LoadStatus } from '../units/load/load-unit.js';
 import type { Unit } from '../units/unit.js';
 import { SyncUnit, type SyncStatus } from '../units/sync/sync-unit.js';
-import { DmError, isDmError } from '../observability/dm-error.js';
+import { DmError } from '../observability/dm-error.js';
+import { toCodedError } from '../mysql/driver-error.js';
 import { E } from '../observability/error-catalogue.js';
 
 export type SubtaskStage = 'new' | 'dump' | 'load' | 'sync' | 'finished' | 'paused' | 'error';
@@ -67,8 +68,7 @@ export function consistencyOf(extraArgs: string): ConsistencyMode {
 }
 
 function toDmError(e: unknown): DmError {
-  if (isDmError(e)) return e;
-  return DmError.of(E.SubtaskUnexpected, [e instanceof Error ? e.message : String(e)], { cause: e });
+  return toCodedError(e, undefined, (x) => DmError.of(E.SubtaskUnexpected, [x instanceof Error ? x.message : String(x)], { cause: x }));
 }
 
 export class SubtaskRunner {

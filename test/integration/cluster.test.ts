@@ -4,7 +4,8 @@
  *
  * - quick start: operate-source create, start-task (`all`, two shards merged into one table plus a random
  *   workload with DDL), query-status Running in Sync, new upstream rows arrive downstream;
- * - pause-task / resume-task; restart of the master and of a worker (tasks continue from checkpoints);
+ * - pause-task / resume-task; restart of the master and of a worker (tasks continue from checkpoints); a
+ *   20 s downstream outage (subtasks paused with 10001, resumed automatically by the workers);
  * - `kill -9` of a worker during sync while a free worker exists: the source moves to it; the killed worker
  *   comes back free and `transfer-source` moves the source back; the data ends equal (`dm diff`); stop-task
  *   removes the task, checkpoints stay;
@@ -192,6 +193,15 @@ test('quick start, pause/resume, master and worker restarts, kill -9 of a worker
   await eventually('running after master restart', () => allInStage('merge', 'Running', 'Sync'));
   await shardWrites(up2, 2, 100);
   await caughtUp('rows after master restart');
+
+  // the downstream goes away for 20 s under writes: the subtasks stop with a driver error (10001) and the
+  // workers resume them by themselves once it is back (DM's task checker)
+  const outage = down.restart({ downMs: 20_000 });
+  await Promise.all([shardWrites(up1, 1, 50), shardWrites(up2, 2, 50)]);
+  await eventually('a subtask paused by the outage', async () => (await subtasks('merge')).some((s) => s.sub.stage === 'Paused' && s.sub.result?.errors.some((e) => e.ErrCode === 10001)));
+  await outage;
+  await eventually('resumed automatically after the outage', () => allInStage('merge', 'Running', 'Sync').catch(() => false));
+  await caughtUp('rows written during the outage');
 
   // graceful worker restart: the same worker gets its source back and resumes
   const w1Name = (await subtasks('merge')).find((s) => s.source === 'shard-01')!.worker;

@@ -30,10 +30,10 @@ import path from 'node:path';
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import type { TableFilter } from '../../filter/table-filter.js';
 import { openConnection, type DbConfig } from '../../mysql/db-config.js';
-import { driverError, errorText, scrub } from '../../mysql/driver-error.js';
+import { errorText, scrub, toCodedError } from '../../mysql/driver-error.js';
 import { quoteId, quoteTable } from '../../mysql/identifier.js';
 import { isBadField, isSchemaChangedUnderSnapshot } from '../../mysql/server-error.js';
-import { DmError, isDmError } from '../../observability/dm-error.js';
+import { DmError } from '../../observability/dm-error.js';
 import { E } from '../../observability/error-catalogue.js';
 import { progressPercent, type ProcessResult, type Unit } from '../unit.js';
 import { readCatalog, showCreateDatabase, showCreateTable, showCreateView, type Catalog, type TableEntry } from './catalog.js';
@@ -139,8 +139,6 @@ export function dumpSessionSqlMode(upstream: string): string {
     .filter((m) => m && !OUTPUT_MODES.has(m.toUpperCase()))
     .join(',');
 }
-
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'PROTOCOL_CONNECTION_LOST', 'PROTOCOL_SEQUENCE_TIMEOUT', 'ER_ACCESS_DENIED_ERROR', 'ER_DBACCESS_DENIED_ERROR']);
 
 class Aborted extends Error {
   constructor() {
@@ -534,11 +532,7 @@ export class DumpUnit implements Unit<DumpStatus> {
   }
 
   private toDmError(e: unknown): DmError {
-    if (isDmError(e)) return e;
-    const code = (e as { code?: unknown } | null)?.code;
-    const fatal = (e as { fatal?: unknown } | null)?.fatal === true;
-    if (fatal || (typeof code === 'string' && CONNECTION_CODES.has(code))) return driverError(e, this.o.source.password);
-    return DmError.of(E.DumpUnitRuntime, [scrub(errorText(e), this.o.source.password)], { cause: e });
+    return toCodedError(e, this.o.source.password, (x) => DmError.of(E.DumpUnitRuntime, [scrub(errorText(x), this.o.source.password)], { cause: x }));
   }
 }
 

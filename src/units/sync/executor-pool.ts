@@ -17,9 +17,9 @@
 import mysql from 'mysql2/promise';
 import type { DbConfig } from '../../mysql/db-config.js';
 import { mysql2Options } from '../../mysql/db-config.js';
-import { driverError, scrub } from '../../mysql/driver-error.js';
+import { driverError, scrub, toCodedError } from '../../mysql/driver-error.js';
 import { isLockConflict, isServerError } from '../../mysql/server-error.js';
-import { DmError, isDmError } from '../../observability/dm-error.js';
+import { DmError } from '../../observability/dm-error.js';
 import { E } from '../../observability/error-catalogue.js';
 import { batchSql } from './batch-sql.js';
 import { compareLocation, laterLocation, type BinlogLocation } from './binlog-location.js';
@@ -346,7 +346,7 @@ class Executor {
 
   start(): void {
     this.loop = this.run().catch((e: unknown) => {
-      if (!(e instanceof Aborted)) this.pool.fail(isDmError(e) ? e : DmError.of(E.SubtaskUnexpected, [e instanceof Error ? e.message : String(e)], { cause: e }));
+      if (!(e instanceof Aborted)) this.pool.fail(toCodedError(e, this.pool.opts.target.password, (x) => DmError.of(E.SubtaskUnexpected, [x instanceof Error ? x.message : String(x)], { cause: x })));
     });
   }
 

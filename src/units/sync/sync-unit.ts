@@ -28,6 +28,7 @@ import type { SubtaskConfig } from '../../config/subtask-config.js';
 import { BinlogEventFilter } from '../../filter/binlog-event-filter.js';
 import type { TableFilter, TableRouter } from '../../filter/table-filter.js';
 import { openConnection } from '../../mysql/db-config.js';
+import { toCodedError } from '../../mysql/driver-error.js';
 import { quoteTable } from '../../mysql/identifier.js';
 import { DmError, isDmError } from '../../observability/dm-error.js';
 import { E } from '../../observability/error-catalogue.js';
@@ -406,7 +407,7 @@ export class SyncUnit implements Unit<SyncStatus> {
         return { interrupted: true, errors: [] };
       }
       // no flush here: the executors' rows already say exactly what is applied, and a DDL may be half-tracked
-      const err = isDmError(e) ? e : DmError.of(E.SubtaskUnexpected, [e instanceof Error ? e.message : String(e)], { cause: e });
+      const err = toCodedError(e, this.cfg.to.password, (x) => DmError.of(E.SubtaskUnexpected, [x instanceof Error ? x.message : String(x)], { cause: x }));
       return { interrupted: false, errors: [this.pool?.error ?? err] };
     } finally {
       signal.removeEventListener('abort', onAbort);
