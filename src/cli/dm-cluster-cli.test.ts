@@ -75,3 +75,15 @@ test('--help lists the flags and exits 0', { skip }, () => {
   assert.match(r.stdout, /-keepalive-ttl int/);
   assert.match(r.stdout, /-relay-keepalive-ttl int/);
 });
+
+test('TLS settings are refused with a coded error rather than ignored (TLS between components is not built yet)', { skip }, async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'dm-cluster-tls-'));
+  const pem = path.join(dir, 'ca.pem');
+  writeFileSync(pem, '-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n');
+  const m = run('dm-master', [`--master-addr=127.0.0.1:${await freePort()}`, `--data-dir=${path.join(dir, 'data')}`, `--ssl-ca=${pem}`]);
+  assert.equal(m.code, 1, m.stderr);
+  assert.match(m.stderr, /\[code=38051:/);
+  const w = run('dm-worker', [`--worker-addr=127.0.0.1:${await freePort()}`, '--join=127.0.0.1:1', `--ssl-ca=${pem}`]);
+  assert.equal(w.code, 1, w.stderr);
+  assert.match(w.stderr, /\[code=40076:/);
+});

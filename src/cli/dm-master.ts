@@ -11,6 +11,8 @@ import { formatMasterConfig, MASTER_FLAGS, parseMasterConfig, printSampleConfig 
 import { DmMasterServer } from '../master/dm-master-server.js';
 import { mountOpenApi } from '../master/mount-openapi.js';
 import { ProcessLogger } from '../observability/process-logger.js';
+import { DmError } from '../observability/dm-error.js';
+import { E } from '../observability/error-catalogue.js';
 import { runClusterEntry } from './cluster-entry.js';
 
 runClusterEntry(
@@ -21,6 +23,8 @@ runClusterEntry(
     format: formatMasterConfig,
     printSampleConfig: () => printSampleConfig(),
     async serve(config) {
+      // never run without the TLS the operator asked for
+      if (config.sslCa || config.sslCert || config.sslKey) throw DmError.of(E.MasterTLSConfigNotValid, ['TLS between cluster components is not supported by dm-ts yet; remove ssl-ca / ssl-cert / ssl-key to run without it on a trusted network']);
       const logger = new ProcessLogger(config.logLevel, config.logFormat, config.logFile);
       logger.log('info', `dm-master starting with config:\n${formatMasterConfig(config)}`);
       const server = new DmMasterServer({ config, log: logger.log, mount: (app, service) => mountOpenApi(app, service, config) });

@@ -138,6 +138,8 @@ export const E = Object.freeze({
   MasterInvalidOperateOp: def(38041, 'MasterInvalidOperateOp', 'dm-master', 'internal', 'medium', 'invalid op %s on %s', 'Please check the command: `dmctl --help` lists the operations.'),
   MasterMasterNameNotExist: def(38048, 'MasterMasterNameNotExist', 'dm-master', 'internal', 'low', 'dm-master with name %s not exists', 'Please use list-member command to see masters.'),
   MasterInvalidOfflineType: def(38049, 'MasterInvalidOfflineType', 'dm-master', 'internal', 'low', 'offline member type %s is invalid', 'Please use master/worker.'),
+  MasterTLSConfigNotValid: def(38051, 'MasterTLSConfigNotValid', 'dm-master', 'internal', 'high', 'TLS config not valid: %s', 'Please check the `ssl-ca`, `ssl-cert` and `ssl-key` config in master configuration file.'),
+  WorkerTLSConfigNotValid: def(40076, 'WorkerTLSConfigNotValid', 'dm-worker', 'internal', 'high', 'TLS config not valid: %s', 'Please check the `ssl-ca`, `ssl-cert` and `ssl-key` config in worker configuration file.'),
   SchedulerWorkerNotExist: def(46004, 'SchedulerWorkerNotExist', 'scheduler', 'internal', 'medium', 'dm-worker with name %s not exists', 'Please use list-member command to see workers.'),
   SchedulerWorkerOnline: def(46005, 'SchedulerWorkerOnline', 'scheduler', 'internal', 'medium', 'dm-worker with name %s is still online', 'Please shut it down first.'),
   SchedulerWorkerInvalidTrans: def(46006, 'SchedulerWorkerInvalidTrans', 'scheduler', 'internal', 'medium', 'invalid stage transformation for dm-worker %s, from %s to %s', 'Please use list-member command to see the worker\'s stage; transfer-source needs a free worker.'),
