@@ -264,8 +264,17 @@ describe('load unit', () => {
         CREATE TABLE md.empty (id INT PRIMARY KEY);`);
       const dumpDir = path.join(scratchDir('load-mydumper'), 'dump');
       dirs.push(path.dirname(dumpDir));
-      const r = spawnSync('mydumper', ['-h', up.host, '-P', String(up.port), '-u', up.user, '-p', up.password, '-o', dumpDir, '-t', '2', '-r', '3000', '-s', '100000', '--regex', '^(md|md two)\\.'], { encoding: 'utf8', timeout: TOOL_TIMEOUT_MS, killSignal: 'SIGKILL' });
-      assert.equal(r.status, 0, r.stderr);
+      // mydumper 0.10 hung once in a full run under heavy load (never reproduced alone; a run takes ~1 s): a
+      // run that has not finished in 60 s is killed and tried again, twice at most, and its output is kept
+      const outputs: string[] = [];
+      let r = spawnSync('true', { encoding: 'utf8' });
+      for (let attempt = 1; attempt <= 3; attempt++) {
+        rmSync(dumpDir, { recursive: true, force: true });
+        r = spawnSync('mydumper', ['-h', up.host, '-P', String(up.port), '-u', up.user, '-p', up.password, '-o', dumpDir, '-t', '2', '-r', '3000', '-s', '100000', '--regex', '^(md|md two)\\.'], { encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL' });
+        outputs.push(`attempt ${attempt}: status ${r.status} ${r.error?.message ?? ''} ${String(r.stderr)}`);
+        if (r.status === 0 || r.error === undefined) break;
+      }
+      assert.equal(r.status, 0, outputs.join('\n'));
       const files = readdirSync(dumpDir);
       assert.ok(files.some((f) => /^md\.sb\.\d{5}\.sql$/.test(f)), `chunked data files: ${files.join(' ')}`);
 
