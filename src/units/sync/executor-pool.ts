@@ -278,8 +278,10 @@ export class ExecutorPool {
 
   /** Stops the executors (queued work is dropped; it was not committed and will be replayed). */
   async close(): Promise<void> {
-    await Promise.all(this.executors.map((e) => e.close()));
+    // every executor is marked closed first, then the ones waiting for the watermark are woken to see it
+    const closing = this.executors.map((e) => e.close());
     this.notify();
+    await Promise.all(closing);
   }
 }
 

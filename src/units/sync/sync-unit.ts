@@ -87,6 +87,8 @@ export interface SyncStatus {
 const DDL_DONE_ERRNO = new Set([1007, 1008, 1050, 1051, 1054, 1060, 1061, 1068, 1091, 1146, 1176]);
 
 const PIECE_ROWS = 256;
+/** How long a stop or pause waits for the executors to commit what was dispatched. */
+const STOP_DRAIN_MS = 30_000;
 const META_RECOVERY_NOTE = 'exact replay: transactions already applied downstream are skipped';
 
 interface OpenTxn {
@@ -421,7 +423,22 @@ export class SyncUnit implements Unit<SyncStatus> {
    * read again on the next start.
    */
   private async finishStop(): Promise<void> {
-    if (!this.cur?.handle) await this.pool?.drain();
+    if (!this.cur?.handle && this.pool) {
+      // bounded: a stop must not hang on a stuck downstream; what is not committed rolls back when the pool
+      // closes and is applied on the next start (the executors' rows say exactly what is applied)
+      let timer: NodeJS.Timeout | undefined;
+      const drain = this.pool.drain().then(() => true);
+      // a failure after the timeout is dropped (the pool is closed anyway), before it is thrown below
+      drain.catch(() => undefined);
+      const drained = await Promise.race([
+        drain,
+        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), STOP_DRAIN_MS))),
+      ]).finally(() => clearTimeout(timer));
+      if (!drained) {
+        this.log(`stop: the executors did not finish within ${STOP_DRAIN_MS / 1000} s (${this.pool.debugState()}); stopping without them — their transactions roll back and are applied on the next start`);
+        return;
+      }
+    }
     await this.flush();
   }
 
