@@ -15,7 +15,8 @@ import { decryptOrPlaintext, encryptPassword } from '../config/password-crypto.j
 import { parseSourceConfig, type SourceConfig } from '../config/source-config.js';
 import { deriveSubtasks, type SubtaskConfig } from '../config/subtask-config.js';
 import { parseTaskConfig, type TaskConfig } from '../config/task-config.js';
-import { openConnection } from '../mysql/db-config.js';
+import { withConnection } from '../mysql/db-config.js';
+import { SYSTEM_SCHEMAS } from '../filter/table-filter.js';
 import { driverError } from '../mysql/driver-error.js';
 import { quoteId, quoteTable } from '../mysql/identifier.js';
 import { DmError, isDmError } from '../observability/dm-error.js';
@@ -104,11 +105,7 @@ export class DmMasterService implements MasterService {
 
   /** Asks the workers bound to `sources` to heartbeat now (best effort: they do anyway within a second). */
   poke(sources: Iterable<string>): void {
-    for (const src of new Set(sources)) {
-      const w = this.s.workerOf(src);
-      const addr = w ? this.s.workers.get(w)?.addr : undefined;
-      if (addr) void postJson(addr, `${INTERNAL_PREFIX}poke`, {}, 2000).catch(() => undefined);
-    }
+    for (const src of new Set(sources)) this.pokeWorker(this.s.workerOf(src) ?? '');
   }
 
   private sourceConfig(id: string): SourceConfig {
@@ -173,15 +170,7 @@ export class DmMasterService implements MasterService {
   }
 
   private async checkReachable(cfg: SourceConfig): Promise<void> {
-    let conn: mysql.Connection | undefined;
-    try {
-      conn = await openConnection(cfg.from, { connectTimeoutMs: 10_000 });
-      await conn.query('SELECT 1');
-    } catch (e) {
-      throw isDmError(e) ? e : driverError(e, cfg.from.password);
-    } finally {
-      await conn?.end().catch(() => undefined);
-    }
+    await withConnection(cfg.from, (conn) => conn.query('SELECT 1').catch((e: unknown) => Promise.reject(driverError(e, cfg.from.password))), { connectTimeoutMs: 10_000 });
   }
 
   private async updateSources(texts: readonly string[]): Promise<SourcesResponse> {
@@ -235,7 +224,7 @@ export class DmMasterService implements MasterService {
         const subtasks = req.sources.length > 0 ? all.filter((s) => req.sources.includes(s.sourceId)) : all;
         const missing = req.sources.filter((s) => !all.some((x) => x.sourceId === s));
         if (missing.length > 0) throw DmError.of(E.SchedulerSubTaskOpSourceNotExist, [`[${missing.join(' ')}]`]);
-        const existing = subtasks.filter((s) => this.s.stages.get(s.sourceId)?.has(task.name)).map((s) => s.sourceId);
+        const existing = subtasks.filter((s) => this.s.stageOf(s.sourceId, task.name) !== undefined).map((s) => s.sourceId);
         if (existing.length > 0) throw DmError.of(E.SchedulerSubTaskExist, [task.name, `[${existing.join(' ')}]`]);
         const other = this.s.tasks.get(task.name);
         if (other && other.yaml !== req.task) throw DmError.of(E.SchedulerSubTaskExist, [task.name, `[${this.s.taskSources(task.name).join(' ')}] (with another config; stop-task first)`]);
@@ -255,16 +244,11 @@ export class DmMasterService implements MasterService {
 
   /** `start-task --remove-meta`: the task's checkpoint tables in the downstream are dropped. */
   private async removeMeta(task: TaskConfig): Promise<void> {
-    const conn = await openConnection(task.targetDatabase).catch((e: unknown) => {
-      throw isDmError(e) ? e : driverError(e, task.targetDatabase.password);
-    });
-    try {
+    await withConnection(task.targetDatabase, async (conn) => {
       for (const suffix of ['loader_checkpoint', 'syncer_checkpoint', 'syncer_applied', 'syncer_handle_error', 'syncer_sharding_meta', 'onlineddl']) {
         await conn.query(`DROP TABLE IF EXISTS ${quoteTable(task.metaSchema, `${task.name}_${suffix}`)}`);
       }
-    } finally {
-      await conn.end().catch(() => undefined);
-    }
+    });
   }
 
   OperateTask(req: OperateTaskRequest): Promise<OperateTaskResponse> {
@@ -331,8 +315,7 @@ export class DmMasterService implements MasterService {
   private subtaskStatus(task: string, source: string, got: SubTaskStatusJson[] | undefined): SubTaskStatusJson {
     const found = got?.find((x) => x.name === task);
     if (found) return found;
-    const want = this.s.stages.get(source)?.get(task);
-    return { name: task, stage: want?.stage === 'Paused' ? 'Paused' : 'New', unit: 'InvalidUnit', result: null, unresolvedDDLLockID: '' };
+    return { name: task, stage: this.s.stageOf(source, task) === 'Paused' ? 'Paused' : 'New', unit: 'InvalidUnit', result: null, unresolvedDDLLockID: '' };
   }
 
   async QueryStatus(req: QueryStatusRequest): Promise<QueryStatusResponse> {
@@ -501,17 +484,7 @@ export class DmMasterService implements MasterService {
     const all = this.s.taskSources(taskName);
     const missing = sources.filter((s) => !all.includes(s));
     if (missing.length > 0) throw DmError.of(E.SchedulerSubTaskOpSourceNotExist, [`[${missing.join(' ')}]`]);
-    let conn: mysql.Connection;
-    try {
-      conn = await openConnection(task.targetDatabase);
-    } catch (e) {
-      throw isDmError(e) ? e : driverError(e, task.targetDatabase.password);
-    }
-    try {
-      return await f(conn, task, sources.length > 0 ? [...sources] : all);
-    } finally {
-      await conn.end().catch(() => undefined);
-    }
+    return withConnection(task.targetDatabase, (conn) => f(conn, task, sources.length > 0 ? [...sources] : all));
   }
 
   HandleError(req: HandleErrorRequest): Promise<SourcesResponse> {
@@ -522,7 +495,7 @@ export class DmMasterService implements MasterService {
         const touched = [...new Set(rows.map((r) => r.source))];
         // DM resumes the subtask once its error has an operator
         if (req.op === 'skip' || req.op === 'replace') {
-          const paused = touched.filter((s) => this.s.stages.get(s)?.get(req.task)?.stage === 'Running');
+          const paused = touched.filter((s) => this.s.stageOf(s, req.task) === 'Running');
           if (paused.length > 0) await this.s.setStage(req.task, paused, 'Running');
           this.poke(touched);
         }
@@ -541,7 +514,7 @@ export class DmMasterService implements MasterService {
         if (!op) throw DmError.of(E.MasterInvalidOperateOp, [String(req.op), 'binlog-schema']);
         const out = await this.withTaskMeta(req.task, req.sources, async (conn, task, on) => {
           if (op !== 'list' && op !== 'get') {
-            const running = on.filter((s) => this.s.stages.get(s)?.get(req.task)?.stage === 'Running');
+            const running = on.filter((s) => this.s.stageOf(s, req.task) === 'Running');
             if (running.length > 0) throw DmError.of(E.SchedulerRequireNotRunning, [`[${req.task}]`, running.join(', ')]);
           }
           let create = req.schema;
@@ -566,36 +539,29 @@ export class DmMasterService implements MasterService {
   /** `--from-source` / `--from-target`: the table's CREATE TABLE as the upstream (or downstream) has it now. */
   private async currentCreate(req: OperateSchemaRequest, task: TaskConfig, source: string): Promise<string> {
     const db = req.fromSource ? this.sourceConfig(source).from : task.targetDatabase;
-    const conn = await openConnection(db);
-    try {
-      const [rows] = await conn.query<RowDataPacket[]>(`SHOW CREATE TABLE ${quoteTable(req.database, req.table)}`);
-      const create = (rows[0] as Record<string, unknown> | undefined)?.['Create Table'];
-      return typeof create === 'string' ? create : '';
-    } catch (e) {
-      throw isDmError(e) ? e : driverError(e, db.password);
-    } finally {
-      await conn.end().catch(() => undefined);
-    }
+    return withConnection(db, async (conn) => {
+      try {
+        const [rows] = await conn.query<RowDataPacket[]>(`SHOW CREATE TABLE ${quoteTable(req.database, req.table)}`);
+        const create = (rows[0] as Record<string, unknown> | undefined)?.['Create Table'];
+        return typeof create === 'string' ? create : '';
+      } catch (e) {
+        throw driverError(e, db.password);
+      }
+    });
   }
 
   async ListSourceSchemas(req: ListSourceSchemasRequest): Promise<ListSourceSchemasResponse> {
     try {
       const cfg = this.sourceConfig(req.source);
-      let conn: mysql.Connection;
-      try {
-        conn = await openConnection(cfg.from);
-      } catch (e) {
-        throw isDmError(e) ? e : driverError(e, cfg.from.password);
-      }
-      try {
-        const [rows] = await conn.query<RowDataPacket[]>(req.schema ? `SHOW FULL TABLES FROM ${quoteId(req.schema)} WHERE Table_type = 'BASE TABLE'` : 'SHOW DATABASES');
-        const names = rows.map((r) => String(Object.values(r)[0])).filter((n) => req.schema || !['information_schema', 'mysql', 'performance_schema', 'sys'].includes(n.toLowerCase()));
-        return { result: true, msg: '', names };
-      } catch (e) {
-        throw driverError(e, cfg.from.password);
-      } finally {
-        await conn.end().catch(() => undefined);
-      }
+      return await withConnection(cfg.from, async (conn) => {
+        try {
+          const [rows] = await conn.query<RowDataPacket[]>(req.schema ? `SHOW FULL TABLES FROM ${quoteId(req.schema)} WHERE Table_type = 'BASE TABLE'` : 'SHOW DATABASES');
+          const names = rows.map((r) => String(Object.values(r)[0])).filter((n) => req.schema || !SYSTEM_SCHEMAS.has(n.toLowerCase()));
+          return { result: true, msg: '', names };
+        } catch (e) {
+          throw driverError(e, cfg.from.password);
+        }
+      });
     } catch (e) {
       return { ...fail(e), names: [] };
     }

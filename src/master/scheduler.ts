@@ -104,6 +104,11 @@ export class Scheduler {
     return m;
   }
 
+  /** The desired stage of a subtask (undefined when the task has none on that source). */
+  stageOf(source: string, task: string): DesiredStage | undefined {
+    return this.stages.get(source)?.get(task)?.stage;
+  }
+
   workerOf(source: string): string | undefined {
     for (const [w, s] of this.bound) if (s === source) return w;
     return undefined;

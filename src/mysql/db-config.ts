@@ -90,6 +90,16 @@ export async function openConnection(cfg: DbConfig, opts: ConnectOptions = {}): 
   return conn;
 }
 
+/** Opens a connection (10001 on failure), runs `f` with it, and closes it whatever happens. */
+export async function withConnection<T>(cfg: DbConfig, f: (conn: mysql.Connection) => Promise<T>, opts: ConnectOptions = {}): Promise<T> {
+  const conn = await openConnection(cfg, opts);
+  try {
+    return await f(conn);
+  } finally {
+    await conn.end().catch(() => undefined);
+  }
+}
+
 /** A pool whose connections have the session variables set. */
 export function createDbPool(cfg: DbConfig, size: number, opts: ConnectOptions = {}): mysql.Pool {
   const pool = mysql.createPool({ ...mysql2Options(cfg, opts), connectionLimit: size, waitForConnections: true });
