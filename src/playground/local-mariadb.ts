@@ -224,6 +224,20 @@ export class MariaDbServer {
     return { host: this.host, port: this.port, user: this.user, password: this.password };
   }
 
+  /** A DM `source.yaml` for this server. */
+  sourceYaml(id: string, gtid: boolean): string {
+    return `source-id: "${id}"\nenable-gtid: ${gtid}\nfrom:\n${this.connectionYaml()}`;
+  }
+
+  /** The `target-database:` block of a DM `task.yaml` naming this server. */
+  targetDatabaseYaml(): string {
+    return `target-database:\n${this.connectionYaml()}`;
+  }
+
+  private connectionYaml(): string {
+    return `  host: "${this.host}"\n  port: ${this.port}\n  user: "${this.user}"\n  password: "${this.password}"\n`;
+  }
+
   /** A shared pool for test queries (multiple statements allowed; BIGINT and DECIMAL as exact strings). */
   private getPool(): mysql.Pool {
     this.pool ??= mysql.createPool({

@@ -5,6 +5,6 @@ import type { MariaDbServer } from './mariadb-server.js';
 
 export function writeSourceFile(dir: string, id: string, s: MariaDbServer, gtid: boolean): string {
   const f = path.join(dir, `${id}.yaml`);
-  writeFileSync(f, `source-id: "${id}"\nenable-gtid: ${gtid}\nfrom:\n  host: "${s.host}"\n  port: ${s.port}\n  user: "${s.user}"\n  password: "${s.password}"\n`);
+  writeFileSync(f, s.sourceYaml(id, gtid));
   return f;
 }

@@ -66,12 +66,7 @@ from:
     task,
     `name: "${taskName}"
 task-mode: full
-target-database:
-  host: "${down.host}"
-  port: ${down.port}
-  user: "${down.user}"
-  password: "${down.password}"
-mysql-instances:
+${down.targetDatabaseYaml()}mysql-instances:
   - source-id: "mysql-replica-01"
     block-allow-list: "ba"
     route-rules: ["shard-schema", "shard-table"]

@@ -30,7 +30,7 @@ function sourceFile(id: string, s: MariaDbServer, gtid: boolean): string {
 
 function taskFile(name: string, body: string): string {
   const f = path.join(work, `${name}.yaml`);
-  writeFileSync(f, `name: "${name}"\ntask-mode: incremental\ntarget-database:\n  host: "${down.host}"\n  port: ${down.port}\n  user: "${down.user}"\n  password: "${down.password}"\n${body}`);
+  writeFileSync(f, `name: "${name}"\ntask-mode: incremental\n${down.targetDatabaseYaml()}${body}`);
   return f;
 }
 

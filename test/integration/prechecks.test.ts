@@ -51,12 +51,7 @@ function taskYaml(name: string, o: TaskOpts): string {
     file,
     `name: "${name}"
 task-mode: ${o.mode ?? 'all'}
-${o.shardMode ? `shard-mode: "${o.shardMode}"\n` : ''}${o.ignore ? `ignore-checking-items: ${JSON.stringify(o.ignore)}\n` : ''}target-database:
-  host: "${down.host}"
-  port: ${down.port}
-  user: "${down.user}"
-  password: "${down.password}"
-mysql-instances:
+${o.shardMode ? `shard-mode: "${o.shardMode}"\n` : ''}${o.ignore ? `ignore-checking-items: ${JSON.stringify(o.ignore)}\n` : ''}${down.targetDatabaseYaml()}mysql-instances:
 ${inst}block-allow-list:
   ba:
     do-dbs: ${JSON.stringify(o.doDbs)}

@@ -35,12 +35,7 @@ test(`soak: ${minutes} min of random writes with DDL, kill -9 every 15-45 s, end
     task,
     `name: soak
 task-mode: all
-target-database:
-  host: "${down.host}"
-  port: ${down.port}
-  user: "${down.user}"
-  password: "${down.password}"
-mysql-instances:
+${down.targetDatabaseYaml()}mysql-instances:
   - source-id: "soak-pos"
     block-allow-list: "ba"
     loader-config-name: "g"
