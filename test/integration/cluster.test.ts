@@ -21,6 +21,7 @@ import { DmCluster, eventually, runDmctlInteractive } from '../harness/dm-cluste
 import { runDm } from '../harness/dm-cli.js';
 import { RandomWorkload } from '../harness/random-workload.js';
 import { writeSourceFile } from '../harness/source-file.js';
+import { shardTableSql, shardWrites } from '../harness/shard-tables.js';
 
 let up1: MariaDbServer;
 let up2: MariaDbServer;
@@ -28,28 +29,12 @@ let down: MariaDbServer;
 let cluster: DmCluster;
 let work: string;
 
-const SHARD = (offset: number): string => `CREATE DATABASE shard_db_${offset}; USE shard_db_${offset};
-  CREATE TABLE shard_db_${offset}.t_${offset} (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, k INT NOT NULL, c VARCHAR(60)) AUTO_INCREMENT = ${offset};
-  SET SESSION auto_increment_increment = 2, auto_increment_offset = ${offset};
-  INSERT INTO shard_db_${offset}.t_${offset} (k, c) SELECT seq % 100, CONCAT('row ', seq) FROM seq_1_to_1000;`;
-
-async function shardWrites(s: MariaDbServer, offset: number, n: number): Promise<void> {
-  const t = `shard_db_${offset}.t_${offset}`;
-  await s.sql(`USE shard_db_${offset}; SET SESSION auto_increment_increment = 2, auto_increment_offset = ${offset};
-    INSERT INTO ${t} (k, c) SELECT seq % 100, CONCAT('new ', seq) FROM seq_1_to_${n};
-    UPDATE ${t} SET c = CONCAT(LEFT(c, 40), ' upd') WHERE k % 7 = 0;
-    DELETE FROM ${t} WHERE k % 13 = 0 LIMIT 20`);
-}
+const SHARD = (offset: number): string => shardTableSql(offset, 1000);
 
 function taskYaml(name: string): string {
   return `name: ${name}
 task-mode: all
-target-database:
-  host: "${down.host}"
-  port: ${down.port}
-  user: "${down.user}"
-  password: "${down.password}"
-mysql-instances:
+${down.targetDatabaseYaml()}mysql-instances:
   - source-id: shard-01
     block-allow-list: bal
     route-rules: [merge-db, merge-t]

@@ -14,6 +14,7 @@ import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { MariaDbServer, scratchDir, stopAllServers } from '../harness/mariadb-server.js';
 import { writeSourceFile } from '../harness/source-file.js';
+import { shardTableSql, shardWrites } from '../harness/shard-tables.js';
 import { runDm, startDm, type DmRun } from '../harness/dm-cli.js';
 import { RandomWorkload, mulberry32 } from '../harness/random-workload.js';
 
@@ -43,12 +44,7 @@ function taskFile(name: string, body: string): string {
   writeFileSync(
     f,
     `name: "${name}"
-target-database:
-  host: "${down.host}"
-  port: ${down.port}
-  user: "${down.user}"
-  password: "${down.password}"
-${body}
+${down.targetDatabaseYaml()}${body}
 loaders:
   global:
     pool-size: 2
@@ -86,18 +82,7 @@ async function keylessWriter(s: MariaDbServer, table: string, signal: AbortSigna
   return n;
 }
 
-const SHARD = (offset: number): string => `CREATE DATABASE shard_db_${offset}; USE shard_db_${offset};
-  CREATE TABLE shard_db_${offset}.t_${offset} (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, k INT NOT NULL, c VARCHAR(60)) AUTO_INCREMENT = ${offset};
-  SET SESSION auto_increment_increment = 2, auto_increment_offset = ${offset};
-  INSERT INTO shard_db_${offset}.t_${offset} (k, c) SELECT seq % 100, CONCAT('row ', seq) FROM seq_1_to_2000;`;
-
-async function shardWrites(s: MariaDbServer, offset: number, n: number): Promise<void> {
-  const t = `shard_db_${offset}.t_${offset}`;
-  await s.sql(`USE shard_db_${offset}; SET SESSION auto_increment_increment = 2, auto_increment_offset = ${offset};
-    INSERT INTO ${t} (k, c) SELECT seq % 100, CONCAT('new ', seq) FROM seq_1_to_${n};
-    UPDATE ${t} SET c = CONCAT(c, ' upd') WHERE k % 5 = 0;
-    DELETE FROM ${t} WHERE k % 11 = 0 LIMIT 50`);
-}
+const SHARD = (offset: number): string => shardTableSql(offset, 2000);
 
 test('task-mode all on two sources (position and GTID mode): random workload with DDL, shard merge, Ctrl-C and resume, ends equal', async () => {
   const wl1 = new RandomWorkload(up1, { schema: 'rw1', seed: 11, ddl: true, ddlEvery: 25 });
