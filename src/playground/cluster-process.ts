@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from './local-mariadb.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -82,3 +83,21 @@ export class ClusterProcess {
   }
 }
 
+
+/** A dm-master on a free loopback port, with its directory (data, log) `dir/name`; resolves once it serves. */
+export async function startMasterProcess(dir: string, name = 'master1'): Promise<ClusterProcess> {
+  const addr = `127.0.0.1:${await freePort()}`;
+  const home = path.join(dir, name);
+  const m = new ClusterProcess('dm-master', name, addr, home, [`--name=${name}`, `--master-addr=${addr}`, `--data-dir=${path.join(home, 'data')}`, `--peer-urls=http://127.0.0.1:${await freePort()}`]);
+  await m.start();
+  return m;
+}
+
+/** A dm-worker on a free loopback port joining `masterAddr`, its directory `dir/name`; resolves once it serves. */
+export async function startWorkerProcess(dir: string, name: string, masterAddr: string, keepAliveTtl?: number): Promise<ClusterProcess> {
+  const addr = `127.0.0.1:${await freePort()}`;
+  const ttl = keepAliveTtl === undefined ? [] : [`--keepalive-ttl=${keepAliveTtl}`];
+  const w = new ClusterProcess('dm-worker', name, addr, path.join(dir, name), [`--name=${name}`, `--worker-addr=${addr}`, `--join=${masterAddr}`, ...ttl]);
+  await w.start();
+  return w;
+}

@@ -5,9 +5,7 @@
  * gracefully (SIGTERM), killed (`kill -9`) and started again on the same port and data dir.
  */
 import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { ClusterProcess, cliArgs } from '../../src/playground/cluster-process.js';
-import { freePort } from './mariadb-server.js';
+import { ClusterProcess, cliArgs, startMasterProcess, startWorkerProcess } from '../../src/playground/cluster-process.js';
 
 export { ClusterProcess };
 
@@ -30,21 +28,13 @@ export class DmCluster {
   }
 
   static async start(o: ClusterOptions): Promise<DmCluster> {
-    const mport = await freePort();
-    const maddr = `127.0.0.1:${mport}`;
-    const mdir = path.join(o.dir, 'master1');
-    const master = new ClusterProcess('dm-master', 'master1', maddr, mdir, [`--name=master1`, `--master-addr=${maddr}`, `--data-dir=${path.join(mdir, 'data')}`, `--peer-urls=http://127.0.0.1:${await freePort()}`]);
-    const c = new DmCluster(o.dir, master);
-    await master.start();
+    const c = new DmCluster(o.dir, await startMasterProcess(o.dir));
     for (let i = 1; i <= o.workers; i++) await c.addWorker(`worker${i}`, o.keepAliveTtl ?? 6);
     return c;
   }
 
   async addWorker(name: string, ttl: number): Promise<ClusterProcess> {
-    const port = await freePort();
-    const addr = `127.0.0.1:${port}`;
-    const w = new ClusterProcess('dm-worker', name, addr, path.join(this.dir, name), [`--name=${name}`, `--worker-addr=${addr}`, `--join=${this.master.addr}`, `--keepalive-ttl=${ttl}`]);
-    await w.start();
+    const w = await startWorkerProcess(this.dir, name, this.master.addr, ttl);
     this.workers.push(w);
     return w;
   }

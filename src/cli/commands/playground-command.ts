@@ -21,9 +21,9 @@ import { renderText } from '../../diff/diff-report.js';
 import { runDiff } from '../../diff/diff-runner.js';
 import { diffSourcesOf } from '../../diff/task-diff-sources.js';
 import { RPC_PREFIX, type QueryStatusResponse } from '../../master/master-api.js';
-import { ClusterProcess } from '../../playground/cluster-process.js';
-import { freePort, MariaDbServer, TEST_PASSWORD } from '../../playground/local-mariadb.js';
-import { postJson } from '../../worker/post-json.js';
+import { startMasterProcess, startWorkerProcess, type ClusterProcess } from '../../playground/cluster-process.js';
+import { MariaDbServer, TEST_PASSWORD } from '../../playground/local-mariadb.js';
+import { postJson } from '../../api/post-json.js';
 
 const SHARD_SQL = (port: number): string => `
 CREATE DATABASE dmtest1;
@@ -36,19 +36,10 @@ INSERT INTO dmtest1.t1 (id) SELECT NULL FROM dmtest1.t1;
 INSERT INTO dmtest1.t1 (id) SELECT NULL FROM dmtest1.t1;
 UPDATE dmtest1.t1 SET c = MD5(id), port = ${port};`;
 
-function sourceYaml(id: string, s: MariaDbServer): string {
-  return `source-id: "${id}"\nenable-gtid: true\nfrom:\n  host: "${s.host}"\n  port: ${s.port}\n  user: "${s.user}"\n  password: "${s.password}"\n`;
-}
-
 function taskYaml(down: MariaDbServer, sources: readonly string[]): string {
   return `name: dmtest
 task-mode: all
-target-database:
-  host: "${down.host}"
-  port: ${down.port}
-  user: "${down.user}"
-  password: "${down.password}"
-mysql-instances:
+${down.targetDatabaseYaml()}mysql-instances:
 ${sources.map((s) => `  - source-id: "${s}"\n    block-allow-list: "instance"\n    route-rules: ["sharding-table", "sharding-schema"]\n`).join('')}
 block-allow-list:
   instance:
@@ -104,24 +95,19 @@ While it runs, use dmctl with the master address it prints, e.g.:
         log('dm playground: creating dmtest1.t1 with 256 rows on each shard (ids 1, 6, 11, … / 2, 7, 12, … / 3, 8, 13, …) ...');
         await Promise.all(ups.map((s) => s.sql(SHARD_SQL(s.port))));
 
-        const masterAddr = `127.0.0.1:${await freePort()}`;
-        const master = new ClusterProcess('dm-master', 'master1', masterAddr, path.join(work, 'master1'), ['--name=master1', `--master-addr=${masterAddr}`, `--data-dir=${path.join(work, 'master1', 'data')}`, `--peer-urls=http://127.0.0.1:${await freePort()}`]);
-        await master.start();
+        const master = await startMasterProcess(work);
         procs.push(master);
-        for (let i = 1; i <= 3; i++) {
-          const addr = `127.0.0.1:${await freePort()}`;
-          const w = new ClusterProcess('dm-worker', `worker${i}`, addr, path.join(work, `worker${i}`), [`--name=worker${i}`, `--worker-addr=${addr}`, `--join=${masterAddr}`]);
-          await w.start();
-          procs.push(w);
-        }
+        const masterAddr = master.addr;
+        for (let i = 1; i <= 3; i++) procs.push(await startWorkerProcess(work, `worker${i}`, masterAddr));
         log(`dm playground: dm-master on ${masterAddr}, dm-workers worker1..3 (logs in ${work})`);
         const rpc = <T>(method: string, body: unknown): Promise<T> => postJson<T>(masterAddr, `${RPC_PREFIX}${method}`, body, 120_000);
         const dmctl = `node ${path.relative(process.cwd(), path.resolve(path.dirname(new URL(import.meta.url).pathname), '../dmctl.js'))} --master-addr ${masterAddr}`;
 
         const ids = ['mysql-replica-01', 'mysql-replica-02', 'mysql-replica-03'];
+        const sourceYamls = ids.map((id, i) => ups[i]!.sourceYaml(id, true));
         const sourceFiles = ids.map((id, i) => {
           const f = path.join(work, `${id}.yaml`);
-          writeFileSync(f, sourceYaml(id, ups[i]!));
+          writeFileSync(f, sourceYamls[i]!);
           return f;
         });
         // wait for the workers to register, so every source is bound at once
@@ -131,7 +117,7 @@ While it runs, use dmctl with the master address it prints, e.g.:
           await new Promise((r) => setTimeout(r, 200));
         }
         log(`\n$ ${dmctl} operate-source create ${sourceFiles.map((f) => path.basename(f)).join(' ')}`);
-        const created = await rpc<{ result: boolean; msg: string }>('OperateSource', { op: 'create', config: ids.map((id, i) => sourceYaml(id, ups[i]!)), sourceID: [] });
+        const created = await rpc<{ result: boolean; msg: string }>('OperateSource', { op: 'create', config: sourceYamls, sourceID: [] });
         log(JSON.stringify(created, null, 4));
         if (!created.result) throw new Error(created.msg);
 
@@ -169,7 +155,7 @@ While it runs, use dmctl with the master address it prints, e.g.:
         log(JSON.stringify(await status(), null, 4));
 
         log(`\n$ node dist/src/cli/dm.js diff ${path.basename(taskFile)} ${sourceFiles.map((f) => `--source ${path.basename(f)}`).join(' ')}`);
-        const srcs = new Map<string, SourceConfig>(sourceFiles.map((f, i) => [ids[i]!, parseSourceConfig(sourceYaml(ids[i]!, ups[i]!), f)]));
+        const srcs = new Map<string, SourceConfig>(sourceFiles.map((f, i) => [ids[i]!, parseSourceConfig(sourceYamls[i]!, f)]));
         const subtasks = deriveSubtasks(parseTaskConfig(taskText, taskFile), srcs);
         const diff = await runDiff(await buildDiffPlan(diffSourcesOf(subtasks), subtasks[0]!.to), {});
         process.stdout.write(renderText(diff));
