@@ -1,25 +1,44 @@
 /**
  * What dm-master and dm-worker share as command-line entry points: DM's `-V` layout, `--print-sample-config`,
- * `--help`, and the effective configuration printed for a valid config. A bad flag or config is reported as
- * its coded error with exit code 1 (never a stack trace; no secret is printed).
+ * `--help`; for a valid config, the process log (`log-file`, `log-level`, `log-format`) opened with the
+ * effective configuration, the server started, and a graceful stop on SIGINT/SIGTERM. A bad flag or config,
+ * or a server that cannot start, is reported as its coded error with exit code 1 (never a stack trace; no
+ * secret is printed).
  */
 import { readFileSync } from 'node:fs';
-import type { ParseOutcome } from '../config/cluster-addr.js';
+import type { LogFormat, LogLevel, ParseOutcome } from '../config/cluster-addr.js';
 import { formatFlagHelp, type FlagDef } from '../config/go-flags.js';
+import { DmError, type ErrorDef } from '../observability/dm-error.js';
+import { ProcessLogger, type LogFn } from '../observability/process-logger.js';
 import { reportError } from './report-error.js';
 
-export interface ClusterEntry<C extends { readonly warnings: readonly string[] }> {
+/** What the entry needs from a parsed config. */
+export interface ClusterProcessConfig {
+  readonly warnings: readonly string[];
+  readonly logLevel: LogLevel;
+  readonly logFormat: LogFormat;
+  readonly logFile: string;
+  readonly sslCa: string;
+  readonly sslCert: string;
+  readonly sslKey: string;
+}
+
+export interface ClusterEntry<C extends ClusterProcessConfig> {
   /** `dm-master` / `dm-worker`. */
   readonly command: string;
   readonly flags: readonly FlagDef[];
   parse(argv: readonly string[]): ParseOutcome<C>;
   format(config: C): string;
   printSampleConfig(): void;
-  /** Starts the server for a valid config; resolves once it serves. */
-  serve(config: C): Promise<RunningServer>;
+  /** The process's code for TLS settings it cannot honour (TLS between components is not built yet). */
+  readonly tlsNotValid: ErrorDef;
+  /** The server for a valid config (not started). */
+  createServer(config: C, log: LogFn): Server;
 }
 
-export interface RunningServer {
+export interface Server {
+  /** Resolves once it serves. */
+  start(): Promise<void>;
   /** Graceful shutdown (subtasks stop at a checkpoint, listeners and files close). */
   stop(): Promise<void>;
 }
@@ -36,7 +55,7 @@ function versionInfo(): string {
   return `Release Version: v${version} (dm-ts)\nGit Commit Hash: None\nGit Branch: None\nUTC Build Time: None\nNode Version: ${process.version}\n`;
 }
 
-export function runClusterEntry<C extends { readonly warnings: readonly string[] }>(e: ClusterEntry<C>, argv: readonly string[]): void {
+export function runClusterEntry<C extends ClusterProcessConfig>(e: ClusterEntry<C>, argv: readonly string[]): void {
   try {
     const r = e.parse(argv);
     switch (r.kind) {
@@ -60,11 +79,28 @@ export function runClusterEntry<C extends { readonly warnings: readonly string[]
 
 const STOP_DEADLINE_MS = 60_000;
 
+/** Starts the server with its log; the stop closes both. */
+async function serve<C extends ClusterProcessConfig>(e: ClusterEntry<C>, config: C): Promise<Pick<Server, 'stop'>> {
+  // never run without the TLS the operator asked for
+  if (config.sslCa || config.sslCert || config.sslKey) throw DmError.of(e.tlsNotValid, ['TLS between cluster components is not supported by dm-ts yet; remove ssl-ca / ssl-cert / ssl-key to run without it on a trusted network']);
+  const logger = new ProcessLogger(config.logLevel, config.logFormat, config.logFile);
+  logger.log('info', `${e.command} starting with config:\n${e.format(config)}`);
+  const server = e.createServer(config, logger.log);
+  await server.start();
+  return {
+    async stop() {
+      await server.stop();
+      logger.log('info', `${e.command} stopped`);
+      await logger.close();
+    },
+  };
+}
+
 /** Serves until SIGINT/SIGTERM (graceful stop; a second signal exits at once); a start failure exits 1. */
-async function serveUntilSignalled<C extends { readonly warnings: readonly string[] }>(e: ClusterEntry<C>, config: C): Promise<void> {
-  let server: RunningServer;
+async function serveUntilSignalled<C extends ClusterProcessConfig>(e: ClusterEntry<C>, config: C): Promise<void> {
+  let server: Pick<Server, 'stop'>;
   try {
-    server = await e.serve(config);
+    server = await serve(e, config);
   } catch (err) {
     reportError(err);
     return;

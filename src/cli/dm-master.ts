@@ -10,8 +10,6 @@
 import { formatMasterConfig, MASTER_FLAGS, parseMasterConfig, printSampleConfig } from '../config/master-config.js';
 import { DmMasterServer } from '../master/dm-master-server.js';
 import { mountOpenApi } from '../master/mount-openapi.js';
-import { ProcessLogger } from '../observability/process-logger.js';
-import { DmError } from '../observability/dm-error.js';
 import { E } from '../observability/error-catalogue.js';
 import { runClusterEntry } from './cluster-entry.js';
 
@@ -22,21 +20,8 @@ runClusterEntry(
     parse: parseMasterConfig,
     format: formatMasterConfig,
     printSampleConfig: () => printSampleConfig(),
-    async serve(config) {
-      // never run without the TLS the operator asked for
-      if (config.sslCa || config.sslCert || config.sslKey) throw DmError.of(E.MasterTLSConfigNotValid, ['TLS between cluster components is not supported by dm-ts yet; remove ssl-ca / ssl-cert / ssl-key to run without it on a trusted network']);
-      const logger = new ProcessLogger(config.logLevel, config.logFormat, config.logFile);
-      logger.log('info', `dm-master starting with config:\n${formatMasterConfig(config)}`);
-      const server = new DmMasterServer({ config, log: logger.log, mount: (app, service) => mountOpenApi(app, service, config) });
-      await server.start();
-      return {
-        async stop() {
-          await server.stop();
-          logger.log('info', 'dm-master stopped');
-          await logger.close();
-        },
-      };
-    },
+    tlsNotValid: E.MasterTLSConfigNotValid,
+    createServer: (config, log) => new DmMasterServer({ config, log, mount: (app, service) => mountOpenApi(app, service, config) }),
   },
   process.argv.slice(2),
 );

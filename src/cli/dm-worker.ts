@@ -9,10 +9,8 @@
  * bad flag or config or a listener that cannot start.
  */
 import { formatWorkerConfig, WORKER_FLAGS, parseWorkerConfig, printSampleConfig } from '../config/worker-config.js';
-import { ProcessLogger } from '../observability/process-logger.js';
-import { DmWorkerServer } from '../worker/dm-worker-server.js';
-import { DmError } from '../observability/dm-error.js';
 import { E } from '../observability/error-catalogue.js';
+import { DmWorkerServer } from '../worker/dm-worker-server.js';
 import { runClusterEntry } from './cluster-entry.js';
 
 runClusterEntry(
@@ -22,21 +20,8 @@ runClusterEntry(
     parse: parseWorkerConfig,
     format: formatWorkerConfig,
     printSampleConfig: () => printSampleConfig(),
-    async serve(config) {
-      // never run without the TLS the operator asked for
-      if (config.sslCa || config.sslCert || config.sslKey) throw DmError.of(E.WorkerTLSConfigNotValid, ['TLS between cluster components is not supported by dm-ts yet; remove ssl-ca / ssl-cert / ssl-key to run without it on a trusted network']);
-      const logger = new ProcessLogger(config.logLevel, config.logFormat, config.logFile);
-      logger.log('info', `dm-worker starting with config:\n${formatWorkerConfig(config)}`);
-      const server = new DmWorkerServer({ config, log: logger.log });
-      await server.start();
-      return {
-        async stop() {
-          await server.stop();
-          logger.log('info', 'dm-worker stopped');
-          await logger.close();
-        },
-      };
-    },
+    tlsNotValid: E.WorkerTLSConfigNotValid,
+    createServer: (config, log) => new DmWorkerServer({ config, log }),
   },
   process.argv.slice(2),
 );
