@@ -7,8 +7,8 @@
  * only to read fresh status (`query-status`) and to nudge it to heartbeat at once after a change (`poke`).
  *
  * Invariants: the desired state in a heartbeat answer is complete (a subtask missing from it must not run);
- * a worker whose heartbeats fail for longer than its keep-alive TTL stops its subtasks (the master has given
- * its source to another worker by then), so one source never runs on two workers.
+ * a worker whose heartbeats fail for half its keep-alive TTL stops its subtasks (the master gives its source to
+ * another worker only after the whole TTL), so one source never runs on two workers.
  */
 import type { SubTaskStatusJson } from '../master/master-api.js';
 

@@ -15,7 +15,7 @@ import type { MasterConfig } from '../config/master-config.js';
 import { DmError } from '../observability/dm-error.js';
 import { E } from '../observability/error-catalogue.js';
 import { parseListenAddr } from '../observability/status-server.js';
-import { INTERNAL_PREFIX, type HeartbeatRequest, type HeartbeatResponse } from '../worker/worker-protocol.js';
+import { INTERNAL_PREFIX, type HeartbeatRequest, type HeartbeatResponse } from '../api/internal-api.js';
 import { DmMasterService } from './dm-master-service.js';
 import { MASTER_METHODS, RPC_PREFIX, type MasterMethod, type MasterService } from './master-api.js';
 import { Scheduler } from './scheduler.js';

@@ -22,8 +22,8 @@ import { quoteId, quoteTable } from '../mysql/identifier.js';
 import { DmError, isDmError } from '../observability/dm-error.js';
 import { E } from '../observability/error-catalogue.js';
 import { binlogSchemaOperation, handleErrorOperation, type ErrorOperation, type SchemaOperation } from '../units/sync/task-meta-operations.js';
-import { postJson } from '../worker/post-json.js';
-import { INTERNAL_PREFIX, type WorkerStatusResponse } from '../worker/worker-protocol.js';
+import { postJson } from '../api/post-json.js';
+import { INTERNAL_PREFIX, type WorkerStatusResponse } from '../api/internal-api.js';
 import type {
   CheckTaskRequest,
   CommonResponse,

@@ -13,8 +13,8 @@ import { formatWorkerConfig, type WorkerConfig } from '../config/worker-config.j
 import { parseListenAddr } from '../observability/status-server.js';
 import { createTaskMetrics } from '../observability/task-metrics.js';
 import { SourceWorker } from './source-worker.js';
-import { INTERNAL_PREFIX, type HeartbeatRequest, type HeartbeatResponse, type WorkerStatusResponse } from './worker-protocol.js';
-import { postJson } from './post-json.js';
+import { INTERNAL_PREFIX, type HeartbeatRequest, type HeartbeatResponse, type WorkerStatusResponse } from '../api/internal-api.js';
+import { postJson } from '../api/post-json.js';
 
 export interface DmWorkerOptions {
   readonly config: WorkerConfig;

@@ -23,7 +23,7 @@ import { E } from '../observability/error-catalogue.js';
 import { SubtaskRunner, type SubtaskStatus } from './subtask-runner.js';
 import { isResumable, ResumeBackoff } from './auto-resume.js';
 import { processResultOf, subtaskStatusJson } from './subtask-status-json.js';
-import type { DesiredSubtask } from './worker-protocol.js';
+import type { DesiredSubtask } from '../api/internal-api.js';
 
 interface Slot {
   readonly task: string;
@@ -192,10 +192,15 @@ export class SourceWorker {
       });
   }
 
+  /** The running unit's status, or the last run's final one. */
+  private unitStatus(slot: Slot): SubtaskStatus | undefined {
+    return slot.runner?.status() ?? slot.last;
+  }
+
   /** Status of every subtask (DM's query-status shape). */
   statuses(): SubTaskStatusJson[] {
     return [...this.slots.values()].map((slot) => {
-      const s = slot.runner?.status() ?? slot.last;
+      const s = this.unitStatus(slot);
       const secs = slot.startedAt ? (Date.now() - slot.startedAt) / 1000 : 0;
       const json = subtaskStatusJson(slot.task, slot.stage, s, secs);
       if (slot.configError) json.result = processResultOf([slot.configError]);
@@ -207,7 +212,7 @@ export class SourceWorker {
   unitStatuses(): Array<SubtaskStatus & { task: string }> {
     const out: Array<SubtaskStatus & { task: string }> = [];
     for (const slot of this.slots.values()) {
-      const s = slot.runner?.status() ?? slot.last;
+      const s = this.unitStatus(slot);
       if (s) out.push({ ...s, task: slot.task });
     }
     return out;

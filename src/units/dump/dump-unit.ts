@@ -148,7 +148,7 @@ class Aborted extends Error {
 
 export class DumpUnit implements Unit<DumpStatus> {
   readonly name = 'dump' as const;
-  private st = { totalTables: 0, completedTables: 0, finishedBytes: 0, finishedRows: 0, estimateTotalRows: 0, finished: false };
+  private st = freshStatus();
   private running: { ctl: AbortController; done: Promise<ProcessResult> } | undefined;
   private readonly conns = new Set<Connection>();
   private readonly destroyed = new Set<Connection>();
@@ -231,13 +231,14 @@ export class DumpUnit implements Unit<DumpStatus> {
   }
 
   private async run(signal: AbortSignal): Promise<ProcessResult> {
-    this.st = { totalTables: 0, completedTables: 0, finishedBytes: 0, finishedRows: 0, estimateTotalRows: 0, finished: false };
-    this.meta = undefined;
     const onAbort = (): void => this.destroyAll();
     signal.addEventListener('abort', onAbort, { once: true });
     const retries = this.o.schemaChangeRetries ?? 3;
     try {
       for (let attempt = 0; ; attempt++) {
+        // every attempt starts from nothing: progress and metadata are the new snapshot's
+        this.st = freshStatus();
+        this.meta = undefined;
         try {
           if (signal.aborted) throw new Aborted();
           await this.dump(signal);
@@ -247,8 +248,6 @@ export class DumpUnit implements Unit<DumpStatus> {
           if (signal.aborted || attempt >= retries || !isSchemaChangedUnderSnapshot(e) || (isBadField(e) && this.o.where !== undefined)) throw e;
           await this.closeAll();
           this.o.onLog?.(`the upstream schema changed during the dump (${scrub(errorText(e), this.o.source.password)}); dumping again from a new snapshot (attempt ${attempt + 2} of ${retries + 1})`);
-          this.st = { totalTables: 0, completedTables: 0, finishedBytes: 0, finishedRows: 0, estimateTotalRows: 0, finished: false };
-          this.meta = undefined;
         }
       }
       this.st.finished = true;
@@ -534,6 +533,10 @@ export class DumpUnit implements Unit<DumpStatus> {
   private toDmError(e: unknown): DmError {
     return toCodedError(e, this.o.source.password, (x) => DmError.of(E.DumpUnitRuntime, [scrub(errorText(x), this.o.source.password)], { cause: x }));
   }
+}
+
+function freshStatus(): { totalTables: number; completedTables: number; finishedBytes: number; finishedRows: number; estimateTotalRows: number; finished: boolean } {
+  return { totalTables: 0, completedTables: 0, finishedBytes: 0, finishedRows: 0, estimateTotalRows: 0, finished: false };
 }
 
 function withoutAutoIncrement(create: string): string {
